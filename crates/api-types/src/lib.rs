@@ -1,0 +1,9 @@
+//! The JSON shapes of kamscope's `/api/v1`, defined once for the server (which derives
+//! OpenAPI schemas from them) and for the Leptos SPA (which deserializes them).
+//! One module per Kamailio module, named as Kamailio names it.
+
+pub mod common;
+pub mod health;
+pub mod usrloc;
+
+pub use common::{Page, Problem};

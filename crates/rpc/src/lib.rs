@@ -1,0 +1,11 @@
+//! Kamailio's JSON-RPC, typed. The transport is jsonrpsee's HTTP client; the modules
+//! mirror Kamailio's own (`core`, `usrloc`), so an operator finds `ul.lookup` under
+//! `usrloc`.
+
+mod client;
+pub mod core;
+pub mod usrloc;
+
+pub use client::{KamailioRpc, RpcConfig, RpcError};
+pub use usrloc::{MemoryCursor, UsrlocRpc};
+pub use core::CoreRpc;
