@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# Shared helpers for the kamscope lab scripts (sourced, not executed).
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LAB_RUN="${KAMSCOPE_LAB_DIR:-$LAB_DIR/run}"
+LAB_BUILD="$LAB_DIR/build"
+LAB_TZ="${KAMSCOPE_LAB_TZ:-Asia/Shanghai}"
+
+log()  { printf '[%s %s] %s\n' "$(date +%H:%M:%S)" "${LAB_SCRIPT:-lab}" "$*" >&2; }
+die()  { printf '[%s %s] ERROR: %s\n' "$(date +%H:%M:%S)" "${LAB_SCRIPT:-lab}" "$*" >&2; exit 1; }
+
+# pid_alive PID -> true if the process exists and is not a zombie
+pid_alive() {
+    local pid="$1" st
+    [[ -n "$pid" && "$pid" =~ ^[0-9]+$ ]] || return 1
+    [[ -d /proc/$pid ]] || return 1
+    st=$(awk '/^State:/{print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [[ -n "$st" && "$st" != Z && "$st" != X ]]
+}
+
+# kill_pid_wait PID [timeout_s] [use_group 0|1]: TERM, wait, then KILL.
+kill_pid_wait() {
+    local pid="$1" t="${2:-15}" grp="${3:-0}" i
+    pid_alive "$pid" || return 0
+    if [[ "$grp" == 1 ]]; then kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    else kill -TERM "$pid" 2>/dev/null || true; fi
+    for ((i = 0; i < t * 10; i++)); do
+        pid_alive "$pid" || break
+        sleep 0.1
+    done
+    if pid_alive "$pid"; then
+        log "pid $pid did not stop after ${t}s, sending KILL"
+        if [[ "$grp" == 1 ]]; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
+        kill -KILL "$pid" 2>/dev/null || true
+        sleep 0.2
+    fi
+    if [[ "$grp" == 1 ]]; then
+        # wait for the rest of the process group (kamailio children)
+        for ((i = 0; i < t * 10; i++)); do
+            kill -0 -- "-$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    fi
+    return 0
+}
+
+# tcp_port_busy PORT -> true if something listens on 127.0.0.1:PORT
+tcp_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# need_cmd cmd... -> fail clearly if missing
+need_cmd() {
+    local c
+    for c in "$@"; do command -v "$c" >/dev/null 2>&1 || die "'$c' not found: run lab/install.sh first"; done
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Start/stop one Kamailio lab instance.
+#   lab/kamailio.sh start <instance_dir> <dburl> <sip_port> <rpc_port> [use_domain 0|1]
+#   lab/kamailio.sh stop <instance_dir>
+#   lab/kamailio.sh render <instance_dir> <dburl> <sip_port> <rpc_port> [use_domain]  (cfg only + kamailio -c)
+#   lab/kamailio.sh status <instance_dir>
+# Files in <instance_dir>: kamailio.cfg (rendered), kamailio.log (stdout+stderr),
+# kamailio.pid (main pid, also the process-group id), ctl socket.
+# Env: KAMAILIO_SHM_MB (default 128), KAMAILIO_PKG_MB (default 16),
+#      KAMSCOPE_SIPTRACE=flag|core (default flag), KAMSCOPE_LAB_TZ (default Asia/Shanghai),
+#      KAMAILIO_START_TIMEOUT (default 20 s).
+set -euo pipefail
+LAB_SCRIPT=kamailio.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+shopt -u patsub_replacement 2>/dev/null || true
+
+usage() {
+    sed -n '2,12p' "$0" >&2
+    exit 2
+}
+
+rpc() { # rpc <rpc_port> <method> -> prints reply body
+    curl -s -m 3 -H 'Content-Type: application/json' \
+        -d "{\"jsonrpc\":\"2.0\",\"method\":\"$2\",\"id\":1}" "http://127.0.0.1:$1/RPC"
+}
+
+render() { # render <instance_dir> <dburl> <sip_port> <rpc_port> <use_domain>
+    local dir="$1" url="$2" sip="$3" rpcp="$4" ud="$5" t
+    [[ "$sip" =~ ^[0-9]+$ && "$rpcp" =~ ^[0-9]+$ ]] || die "ports must be numbers (sip=$sip rpc=$rpcp)"
+    [[ "$ud" == 0 || "$ud" == 1 ]] || die "use_domain must be 0 or 1 (got '$ud')"
+    case "$url" in
+    sqlite://*)
+        local f="${url#sqlite://}"
+        [[ -f "$f" ]] || die "SQLite DB file $f does not exist: create it with lab/schema.sh sqlite $f"
+        ;;
+    mysql://* | postgres://*) ;;
+    *) die "unsupported db url '$url' (sqlite:///abs/path, mysql://..., postgres://...)" ;;
+    esac
+    mkdir -p "$dir"
+    t="$(<"$LAB_DIR/kamailio.cfg.tmpl")"
+    t="${t//@SIP_PORT@/$sip}"
+    t="${t//@RPC_PORT@/$rpcp}"
+    t="${t//@DBURL@/$url}"
+    t="${t//@USE_DOMAIN@/$ud}"
+    t="${t//@RUNDIR@/$dir}"
+    printf '%s\n' "$t" >"$dir/kamailio.cfg"
+}
+
+kam_args() {
+    KARGS=(-f "$1/kamailio.cfg")
+    if [[ "${KAMSCOPE_SIPTRACE:-flag}" == core ]]; then KARGS+=(-A WITH_SIPTRACE_CORE); fi
+}
+
+check_cfg() {
+    local dir="$1"
+    kam_args "$dir"
+    if ! TZ="$LAB_TZ" kamailio -c "${KARGS[@]}" >"$dir/kamailio-check.log" 2>&1; then
+        tail -n 30 "$dir/kamailio-check.log" >&2
+        die "kamailio -c failed for $dir/kamailio.cfg (see $dir/kamailio-check.log)"
+    fi
+}
+
+cmd="${1:-}"
+case "$cmd" in
+start | render)
+    (($# >= 5)) || usage
+    need_cmd kamailio curl
+    dir="$2"
+    mkdir -p "$dir"
+    dir="$(cd "$dir" && pwd)"
+    url="$3" sip="$4" rpcp="$5" ud="${6:-0}"
+    if [[ -f "$dir/kamailio.pid" ]] && pid_alive "$(cat "$dir/kamailio.pid")"; then
+        die "kamailio already running for $dir (pid $(cat "$dir/kamailio.pid")): stop it first"
+    fi
+    render "$dir" "$url" "$sip" "$rpcp" "$ud"
+    log "rendered $dir/kamailio.cfg (sip=$sip rpc=$rpcp use_domain=$ud db=$url)"
+    check_cfg "$dir"
+    log "kamailio -c ok"
+    [[ "$cmd" == render ]] && exit 0
+    for p in "$rpcp" "$sip"; do
+        tcp_port_busy "$p" && die "tcp port 127.0.0.1:$p is already in use"
+    done
+    preload=""
+    if [[ "$url" == sqlite://* ]]; then
+        preload="$LAB_BUILD/libsqlite_busy.so"
+        [[ -f "$preload" ]] || die "$preload missing: run lab/install.sh"
+    fi
+    kam_args "$dir"
+    shm="${KAMAILIO_SHM_MB:-128}" pkg="${KAMAILIO_PKG_MB:-16}"
+    log "starting kamailio (-m $shm -M $pkg, TZ=$LAB_TZ${preload:+, LD_PRELOAD=$preload}), log $dir/kamailio.log"
+    rm -f "$dir/kamailio.pid" "$dir/kamailio_ctl"
+    (
+        cd "$dir"
+        export TZ="$LAB_TZ"
+        if [[ -n "$preload" ]]; then export LD_PRELOAD="$preload"; fi
+        exec setsid nohup kamailio "${KARGS[@]}" -DD -E -m "$shm" -M "$pkg" </dev/null >"$dir/kamailio.log" 2>&1
+    ) &
+    pid=$!
+    echo "$pid" >"$dir/kamailio.pid"
+    tmo="${KAMAILIO_START_TIMEOUT:-20}"
+    t0=$SECONDS
+    while :; do
+        if ! pid_alive "$pid"; then
+            tail -n 40 "$dir/kamailio.log" >&2 || true
+            rm -f "$dir/kamailio.pid"
+            die "kamailio exited during startup (log above, $dir/kamailio.log)"
+        fi
+        if rpc "$rpcp" core.version 2>/dev/null | grep -q '"result"'; then break; fi
+        if ((SECONDS - t0 >= tmo)); then
+            tail -n 40 "$dir/kamailio.log" >&2 || true
+            kill_pid_wait "$pid" 10 1
+            rm -f "$dir/kamailio.pid"
+            die "kamailio did not answer core.version on http://127.0.0.1:$rpcp/RPC within ${tmo}s"
+        fi
+        sleep 0.2
+    done
+    log "kamailio up: pid $pid, sip udp/tcp 127.0.0.1:$sip, rpc http://127.0.0.1:$rpcp/RPC ($((SECONDS - t0))s)"
+    ;;
+stop)
+    (($# >= 2)) || usage
+    dir="$2"
+    pf="$dir/kamailio.pid"
+    if [[ ! -f "$pf" ]]; then
+        log "no $pf: nothing to stop"
+        exit 0
+    fi
+    pid="$(cat "$pf")"
+    if pid_alive "$pid"; then
+        log "stopping kamailio pid $pid ($dir)"
+        kill_pid_wait "$pid" 15 1
+        log "stopped"
+    else
+        log "kamailio pid $pid not running"
+    fi
+    rm -f "$pf"
+    ;;
+status)
+    (($# >= 2)) || usage
+    pf="$2/kamailio.pid"
+    if [[ -f "$pf" ]] && pid_alive "$(cat "$pf")"; then
+        echo "running pid $(cat "$pf")"
+    else
+        echo "stopped"
+        exit 1
+    fi
+    ;;
+*) usage ;;
+esac
