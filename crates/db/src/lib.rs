@@ -1,1 +1,11 @@
+//! Kamailio's own tables, read (and, where the API says so, cleaned) through sea-orm.
+//! kamscope never migrates these tables: Kamailio's schema files own them.
+//! One module per Kamailio module (`usrloc`, ...); the HTTP layer sees only the traits.
+
+mod connection;
+pub mod entity;
+mod time;
 pub mod usrloc;
+
+pub use connection::{Backend, DbConfig, DbError, KamailioDb};
+pub use usrloc::{LocationCursor, LocationQuery, UsrlocDb};
