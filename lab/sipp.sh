@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# SIPp traffic against a lab Kamailio on 127.0.0.1:<sip_port> (UDP).
+# Every subcommand exits non-zero if any SIPp call failed.
+#
+#   register     <sip_port> <count> <prefix> <local_port> [domain] [expires]
+#                users <prefix>0001..<prefix>NNNN (5 digits if count > 9999),
+#                Contact sip:<user>@127.0.0.1:<local_port>; rate $LAB_REG_RATE (500/s)
+#   register-one <sip_port> <user> <local_port> [domain] [expires]   (expires 0 = remove that contact)
+#   uas          <sip_port> <answer|busy> <local_port> [user=bob] [max_calls]   UAS in the foreground
+#                (register it with register-one <sip_port> <user> <local_port>)
+#   calls        <sip_port> [count=1] [caller=alice] [callee=bob] [uas_port=sip_port+1000]
+#                answered calls (hold $LAB_CALL_HOLD_MS, default 1000 ms)
+#   longcall     <sip_port> [count=1] [hold_s=600] [caller=alice] [callee=bob] [uas_port=sip_port+1100]
+#                answered calls held hold_s seconds (ended early by a BYE, e.g. dlg.end_dlg: still success)
+#   failed       <sip_port> <busy|unknown> [count=1] [callee] [caller=alice] [uas_port=sip_port+1200]
+#                busy: callee (default carl) registered to a UAS answering 486
+#                unknown: callee (default nobody) not registered -> 404 from Kamailio
+#   message      <sip_port> [count=1] [to=dave] [from=alice]   (202 = stored by msilo, 200 = delivered)
+#   publish      <sip_port> [user=alice] [expires=3600]
+#   subscribe    <sip_port> [watcher=bob] [presentity=alice] [local_port=sip_port+1300] [expires=3600]
+#
+# calls/longcall/failed busy register the callee at uas_port, run their own UAS
+# there and remove that contact again at the end; set LAB_UAS=0 to use a UAS you
+# run yourself (`sipp.sh uas ...` + `sipp.sh register-one ...`). Do not run two
+# of them with their own UAS for the same callee at once (the callee would fork).
+# Env: LAB_DOMAIN (127.0.0.1), LAB_REG_RATE (500), LAB_CALL_RATE (10),
+#      LAB_CALL_HOLD_MS (1000), LAB_SIPP_DIR (logs; default $LAB_RUN/sipp), LAB_UAS (1)
+set -euo pipefail
+LAB_SCRIPT=sipp.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+shopt -u patsub_replacement 2>/dev/null || true
+
+SCEN="$LAB_DIR/sipp"
+LOGBASE="${LAB_SIPP_DIR:-$LAB_RUN/sipp}"
+DOMAIN_DEFAULT="${LAB_DOMAIN:-127.0.0.1}"
+
+usage() { sed -n '2,30p' "$0" >&2; exit 2; }
+num() { [[ "$2" =~ ^[0-9]+$ ]] || die "$1 must be a number (got '$2')"; }
+
+BG_PIDS=()
+CLEANUPS=()
+cleanup() {
+    local rc=$? p c
+    for p in "${BG_PIDS[@]}"; do kill_pid_wait "$p" 5 0; done
+    for c in "${CLEANUPS[@]}"; do eval "$c" || true; done
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+new_wd() { # new_wd <name> -> prints a fresh log dir
+    mkdir -p "$LOGBASE"
+    mktemp -d "$LOGBASE/$(date +%H%M%S)-$1.XXXX"
+}
+
+# run_sipp <name> <wd> <sip_port> <scenario> [sipp args...]  (foreground)
+run_sipp() {
+    local name="$1" wd="$2" port="$3" sf="$4" rc=0
+    shift 4
+    need_cmd sipp
+    (cd "$wd" && exec sipp "127.0.0.1:$port" -sf "$sf" -i 127.0.0.1 -t u1 -nostdin \
+        -cid_str "$name-%u-%p@%s" -trace_err -error_file "$wd/errors.log" \
+        -trace_screen -screen_file "$wd/screen.log" "$@" </dev/null >"$wd/stdout.log" 2>&1) || rc=$?
+    local ok fail
+    ok=$(grep -aE '^ *Successful call' "$wd/screen.log" 2>/dev/null | tail -n1 | awk '{print $NF}')
+    fail=$(grep -aE '^ *Failed call' "$wd/screen.log" 2>/dev/null | tail -n1 | awk '{print $NF}')
+    if ((rc != 0)); then
+        log "$name: SIPp exit code $rc (successful=${ok:-?} failed=${fail:-?}), logs in $wd"
+        [[ -s "$wd/errors.log" ]] && tail -n 20 "$wd/errors.log" >&2
+        tail -n 5 "$wd/stdout.log" >&2 || true
+        return "$rc"
+    fi
+    log "$name: ok (successful=${ok:-?} failed=${fail:-0}), logs in $wd"
+}
+
+# start_uas <answer|busy> <local_port> <name> -> background pid in BG_PIDS
+start_uas() {
+    local mode="$1" lport="$2" name="$3" wd pid i
+    tcp_or_udp_busy "$lport" && die "local port $lport already in use (another UAS?)"
+    wd="$(new_wd "uas-$name")"
+    (cd "$wd" && exec sipp -sf "$SCEN/uas_$mode.xml" -i 127.0.0.1 -p "$lport" -t u1 -nostdin -s "$name" \
+        -trace_err -error_file "$wd/errors.log" </dev/null >"$wd/stdout.log" 2>&1) &
+    pid=$!
+    BG_PIDS+=("$pid")
+    for ((i = 0; i < 50; i++)); do
+        udp_listening "$lport" && break
+        pid_alive "$pid" || { tail -n 5 "$wd/stdout.log" >&2; die "UAS ($mode) on port $lport exited"; }
+        sleep 0.1
+    done
+    udp_listening "$lport" || die "UAS ($mode) not listening on udp $lport"
+    log "UAS $mode for $name on udp 127.0.0.1:$lport (pid $pid)"
+}
+
+udp_listening() { ss -Hluan "sport = :$1" 2>/dev/null | grep -q .; }
+tcp_or_udp_busy() { udp_listening "$1"; }
+
+register_users() { # <sip_port> <csv> <count> <local_port> <domain> <expires> <name>
+    local port="$1" csv="$2" count="$3" lport="$4" dom="$5" exp="$6" name="$7" wd rate tmo
+    rate="${LAB_REG_RATE:-500}"
+    wd="$(dirname "$csv")"
+    tmo=$((count / rate * 3 + 60))
+    run_sipp "$name" "$wd" "$port" "$SCEN/register.xml" -inf "$csv" -m "$count" \
+        -r "$rate" -rp 1000 -l 2000 -key domain "$dom" -key contact_port "$lport" \
+        -key expires "$exp" -timeout "${tmo}s" -timeout_error
+}
+
+register_one() { # <sip_port> <user> <local_port> <domain> <expires>
+    local wd
+    wd="$(new_wd "reg-$2")"
+    printf 'SEQUENTIAL\n%s;\n' "$2" >"$wd/users.csv"
+    register_users "$1" "$wd/users.csv" 1 "$3" "$4" "$5" "reg-$2"
+}
+
+# with_uas <mode> <sip_port> <callee> <uas_port>: register callee -> own UAS, undo at exit
+with_uas() {
+    local mode="$1" port="$2" callee="$3" uport="$4"
+    [[ "${LAB_UAS:-1}" == 0 ]] && return 0
+    start_uas "$mode" "$uport" "$callee"
+    register_one "$port" "$callee" "$uport" "$DOMAIN_DEFAULT" 3600
+    CLEANUPS+=("register_one $port $callee $uport $DOMAIN_DEFAULT 0 >/dev/null 2>&1")
+}
+
+render_call() { # <wd> <hold_ms> -> scenario path
+    local t
+    t="$(<"$SCEN/uac_call.xml.tmpl")"
+    printf '%s\n' "${t//@HOLD_MS@/$2}" >"$1/uac_call.xml"
+    echo "$1/uac_call.xml"
+}
+
+cmd="${1:-}"
+[[ -n "$cmd" ]] || usage
+shift
+case "$cmd" in
+register)
+    (($# >= 4)) || usage
+    port="$1" count="$2" prefix="$3" lport="$4" dom="${5:-$DOMAIN_DEFAULT}" exp="${6:-3600}"
+    num sip_port "$port"; num count "$count"; num local_port "$lport"; num expires "$exp"
+    ((count >= 1)) || die "count must be >= 1"
+    width=4
+    ((count > 9999)) && width=5
+    ((count > 99999)) && width=${#count}
+    wd="$(new_wd "register-$prefix")"
+    { echo SEQUENTIAL; seq -f "${prefix}%0${width}g;" 1 "$count"; } >"$wd/users.csv"
+    log "registering $count users ${prefix}$(printf "%0${width}d" 1)..${prefix}$(printf "%0${width}d" "$count") -> 127.0.0.1:$port (contact port $lport, domain $dom, expires $exp, rate ${LAB_REG_RATE:-500}/s)"
+    t0=$(date +%s.%N)
+    register_users "$port" "$wd/users.csv" "$count" "$lport" "$dom" "$exp" "register-$prefix"
+    log "registered $count users in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s"
+    ;;
+register-one)
+    (($# >= 3)) || usage
+    num sip_port "$1"; num local_port "$3"
+    register_one "$1" "$2" "$3" "${4:-$DOMAIN_DEFAULT}" "${5:-3600}"
+    ;;
+uas)
+    (($# >= 3)) || usage
+    port="$1" mode="$2" lport="$3" user="${4:-bob}" max="${5:-}"
+    [[ "$mode" == answer || "$mode" == busy ]] || die "uas mode must be answer or busy"
+    wd="$(new_wd "uas-$mode-$lport")"
+    args=()
+    [[ -n "$max" ]] && args+=(-m "$max")
+    log "UAS $mode on udp 127.0.0.1:$lport (foreground; logs $wd)"
+    exec sipp -sf "$SCEN/uas_$mode.xml" -i 127.0.0.1 -p "$lport" -t u1 -nostdin -s "$user" \
+        -trace_err -error_file "$wd/errors.log" "${args[@]}" </dev/null >"$wd/stdout.log" 2>&1
+    ;;
+calls | longcall)
+    (($# >= 1)) || usage
+    port="$1"
+    num sip_port "$port"
+    if [[ "$cmd" == calls ]]; then
+        count="${2:-1}" caller="${3:-alice}" callee="${4:-bob}" uport="${5:-$((port + 1000))}"
+        hold_ms="${LAB_CALL_HOLD_MS:-1000}"
+    else
+        count="${2:-1}" hold_s="${3:-600}" caller="${4:-alice}" callee="${5:-bob}" uport="${6:-$((port + 1100))}"
+        num hold_s "$hold_s"
+        hold_ms=$((hold_s * 1000))
+    fi
+    num count "$count"; num uas_port "$uport"
+    with_uas answer "$port" "$callee" "$uport"
+    wd="$(new_wd "$cmd")"
+    sf="$(render_call "$wd" "$hold_ms")"
+    rate="${LAB_CALL_RATE:-10}"
+    log "$cmd: $count call(s) $caller -> $callee, hold ${hold_ms} ms, rate $rate/s"
+    run_sipp "$cmd" "$wd" "$port" "$sf" -s "$callee" -key caller "$caller" -key domain "$DOMAIN_DEFAULT" \
+        -m "$count" -r "$rate" -l "$((count + 10))" \
+        -timeout "$((hold_ms / 1000 + count / rate + 120))s" -timeout_error
+    ;;
+failed)
+    (($# >= 2)) || usage
+    port="$1" mode="$2" count="${3:-1}"
+    num sip_port "$port"; num count "$count"
+    case "$mode" in
+    busy)
+        callee="${4:-carl}" caller="${5:-alice}" uport="${6:-$((port + 1200))}"
+        num uas_port "$uport"
+        with_uas busy "$port" "$callee" "$uport"
+        ;;
+    unknown) callee="${4:-nobody}" caller="${5:-alice}" ;;
+    *) die "failed mode must be busy or unknown" ;;
+    esac
+    wd="$(new_wd "failed-$mode")"
+    log "failed ($mode): $count call(s) $caller -> $callee"
+    run_sipp "fail$mode" "$wd" "$port" "$SCEN/uac_fail.xml" -s "$callee" -key caller "$caller" \
+        -key domain "$DOMAIN_DEFAULT" -m "$count" -r "${LAB_CALL_RATE:-10}" -timeout "$((count + 120))s" -timeout_error
+    ;;
+message)
+    (($# >= 1)) || usage
+    port="$1" count="${2:-1}" to="${3:-dave}" from="${4:-alice}"
+    num sip_port "$port"; num count "$count"
+    wd="$(new_wd message)"
+    log "message: $count MESSAGE(s) $from -> $to"
+    run_sipp msg "$wd" "$port" "$SCEN/message.xml" -s "$to" -key caller "$from" -key domain "$DOMAIN_DEFAULT" \
+        -m "$count" -r "${LAB_CALL_RATE:-10}" -timeout "$((count + 120))s" -timeout_error
+    ;;
+publish)
+    (($# >= 1)) || usage
+    port="$1" user="${2:-alice}" exp="${3:-3600}"
+    num sip_port "$port"; num expires "$exp"
+    wd="$(new_wd "publish-$user")"
+    log "publish: presence of $user (expires $exp)"
+    run_sipp pub "$wd" "$port" "$SCEN/publish.xml" -key caller "$user" -key domain "$DOMAIN_DEFAULT" \
+        -key expires "$exp" -m 1 -timeout 60s -timeout_error
+    ;;
+subscribe)
+    (($# >= 1)) || usage
+    port="$1" watcher="${2:-bob}" pres="${3:-alice}" lport="${4:-$(($1 + 1300))}" exp="${5:-3600}"
+    num sip_port "$port"; num local_port "$lport"; num expires "$exp"
+    wd="$(new_wd "subscribe-$watcher")"
+    log "subscribe: $watcher -> presence of $pres (local port $lport, expires $exp)"
+    run_sipp sub "$wd" "$port" "$SCEN/subscribe.xml" -s "$pres" -key caller "$watcher" \
+        -key domain "$DOMAIN_DEFAULT" -key expires "$exp" -p "$lport" -m 1 -timeout 60s -timeout_error
+    ;;
+*) usage ;;
+esac
