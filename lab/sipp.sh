@@ -58,9 +58,14 @@ run_sipp() {
     local name="$1" wd="$2" port="$3" sf="$4" rc=0
     shift 4
     need_cmd sipp
+    # background + wait: a TERM to this script interrupts the wait and the EXIT
+    # trap kills SIPp (a foreground child would delay the trap until it ends)
     (cd "$wd" && exec sipp "127.0.0.1:$port" -sf "$sf" -i 127.0.0.1 -t u1 -nostdin \
         -cid_str "$name-%u-%p@%s" -trace_err -error_file "$wd/errors.log" \
-        -trace_screen -screen_file "$wd/screen.log" "$@" </dev/null >"$wd/stdout.log" 2>&1) || rc=$?
+        -trace_screen -screen_file "$wd/screen.log" "$@" </dev/null >"$wd/stdout.log" 2>&1) &
+    local sp=$!
+    BG_PIDS+=("$sp")
+    wait "$sp" || rc=$?
     local ok fail
     ok=$(grep -aE '^ *Successful call' "$wd/screen.log" 2>/dev/null | tail -n1 | awk '{print $NF}')
     fail=$(grep -aE '^ *Failed call' "$wd/screen.log" 2>/dev/null | tail -n1 | awk '{print $NF}')
