@@ -53,11 +53,25 @@ new_wd() { # new_wd <name> -> prints a fresh log dir
     mktemp -d "$LOGBASE/$(date +%H%M%S)-$1.XXXX"
 }
 
+# SIPp without -p binds 5060 (then 5061...) when free, which can squat a port a
+# Kamailio wants later: UACs get a random free port from 20000-29999 instead.
+free_udp_port() {
+    local p i
+    for ((i = 0; i < 100; i++)); do
+        p=$((20000 + RANDOM % 10000))
+        udp_listening "$p" || { echo "$p"; return 0; }
+    done
+    die "no free udp port found in 20000-29999"
+}
+
 # run_sipp <name> <wd> <sip_port> <scenario> [sipp args...]  (foreground)
 run_sipp() {
     local name="$1" wd="$2" port="$3" sf="$4" rc=0
     shift 4
     need_cmd sipp
+    local a has_p=0
+    for a in "$@"; do [[ "$a" == -p ]] && has_p=1; done
+    ((has_p)) || set -- -p "$(free_udp_port)" "$@"
     # background + wait: a TERM to this script interrupts the wait and the EXIT
     # trap kills SIPp (a foreground child would delay the trap until it ends)
     (cd "$wd" && exec sipp "127.0.0.1:$port" -sf "$sf" -i 127.0.0.1 -t u1 -nostdin \
@@ -71,8 +85,8 @@ run_sipp() {
     fail=$(grep -aE '^ *Failed call' "$wd/screen.log" 2>/dev/null | tail -n1 | awk '{print $NF}')
     if ((rc != 0)); then
         log "$name: SIPp exit code $rc (successful=${ok:-?} failed=${fail:-?}), logs in $wd"
-        [[ -s "$wd/errors.log" ]] && tail -n 20 "$wd/errors.log" >&2
-        tail -n 5 "$wd/stdout.log" >&2 || true
+        [[ -s "$wd/errors.log" ]] && { tail -c 1500 "$wd/errors.log" | tr -d '\r' >&2; echo >&2; }
+        grep -aE 'Successful call|Failed call' "$wd/screen.log" 2>/dev/null | tail -n 2 >&2 || true
         return "$rc"
     fi
     log "$name: ok (successful=${ok:-?} failed=${fail:-0}), logs in $wd"

@@ -29,13 +29,15 @@ if [[ "$1" == stop ]]; then
             pid_alive "$p" && { log "stopping trickle loop pid $p"; kill_pid_wait "$p" 20 0; }
             rm -f "$st/trickle.pid"
         fi
+    fi
+    if [[ -f "$st/pids" ]]; then
         while read -r p what; do
             [[ -n "$p" ]] || continue
             if pid_alive "$p"; then
                 log "stopping $what (pid $p)"
                 kill_pid_wait "$p" 10 0
             fi
-        done <"$st/pids"
+        done < <(cat "$st/pids" 2>/dev/null || true)
         rm -f "$st/pids"
     fi
     log "traffic for port $2 stopped"
