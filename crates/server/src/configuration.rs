@@ -1,0 +1,99 @@
+//! Typed configuration: defaults, then a TOML file, then `KAMSCOPE_*` environment variables.
+use std::path::Path;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `KAMSCOPE_LISTEN`: address the API and UI listen on.
+    pub listen: String,
+    /// `KAMSCOPE_DATABASE_URL`: Kamailio's database (sqlite://, mysql://, postgres://).
+    pub database_url: String,
+    /// `KAMSCOPE_KAMAILIO_RPC_URL`: Kamailio's jsonrpcs endpoint (xhttp).
+    pub kamailio_rpc_url: String,
+    /// `KAMSCOPE_RPC_TIMEOUT_MS`: how long one JSON-RPC call may take.
+    pub rpc_timeout_ms: u64,
+    /// `KAMSCOPE_TIMEZONE`: the IANA zone Kamailio writes naive DATETIME columns in
+    /// (MySQL/PostgreSQL); API times are printed in it too. Default: `TZ`, else UTC.
+    pub timezone: String,
+    /// `KAMSCOPE_USE_DOMAIN`: usrloc's `use_domain` (AoRs are `user@domain` when true).
+    pub use_domain: bool,
+    /// `KAMSCOPE_SIP_DOMAINS`: the SIP domains this Kamailio serves, comma separated.
+    /// With `use_domain` false, an AoR `user@domain` is accepted only for these domains,
+    /// so `bob@elsewhere` never touches the local `bob`.
+    pub sip_domains: Vec<String>,
+    /// `KAMSCOPE_SPA_DIR`: the built SPA (frontend/dist) when the binary does not carry it.
+    pub spa_dir: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://lab/run/kamailio.sqlite".into(),
+            kamailio_rpc_url: "http://127.0.0.1:5071/RPC".into(),
+            rpc_timeout_ms: 3000,
+            timezone: std::env::var("TZ").ok().filter(|t| t.parse::<Tz>().is_ok()).unwrap_or_else(|| "UTC".into()),
+            use_domain: false,
+            sip_domains: vec!["127.0.0.1".into(), "localhost".into()],
+            spa_dir: "frontend/dist".into(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(f) = file {
+            anyhow::ensure!(f.exists(), "configuration file {} does not exist", f.display());
+            fig = fig.merge(Toml::file(f));
+        }
+        // KAMSCOPE_SIP_DOMAINS=a,b: figment reads "[a, b]" as a list; accept plain commas too.
+        if let Ok(list) = std::env::var("KAMSCOPE_SIP_DOMAINS") {
+            let domains: Vec<String> = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            fig = fig.merge(Serialized::default("sip_domains", domains));
+        }
+        let fig = fig.merge(Env::prefixed("KAMSCOPE_").ignore(&["SIP_DOMAINS", "CONFIG"]));
+        let settings: Settings = fig.extract()?;
+        settings.tz()?;
+        Ok(settings)
+    }
+
+    pub fn tz(&self) -> anyhow::Result<Tz> {
+        self.timezone
+            .parse::<Tz>()
+            .map_err(|e| anyhow::anyhow!("timezone {:?} is not an IANA zone name: {e}", self.timezone))
+    }
+
+    pub fn rpc_timeout(&self) -> Duration {
+        Duration::from_millis(self.rpc_timeout_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_file_and_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("k.toml", "listen = \"0.0.0.0:9000\"\nuse_domain = true\ntimezone = \"Asia/Shanghai\"")?;
+            jail.set_env("KAMSCOPE_DATABASE_URL", "postgres://k@h/db");
+            jail.set_env("KAMSCOPE_SIP_DOMAINS", "a.example, b.example");
+            let s = Settings::load(Some(Path::new("k.toml"))).unwrap();
+            assert_eq!(s.listen, "0.0.0.0:9000");
+            assert!(s.use_domain);
+            assert_eq!(s.database_url, "postgres://k@h/db");
+            assert_eq!(s.sip_domains, vec!["a.example", "b.example"]);
+            assert_eq!(s.tz().unwrap(), chrono_tz::Asia::Shanghai);
+            jail.set_env("KAMSCOPE_TIMEZONE", "Mars/Base");
+            assert!(Settings::load(None).is_err());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,35 @@
+//! `/api/v1`, one file per Kamailio module (plus health).
+use actix_web::web;
+
+use crate::error::ApiError;
+
+pub mod health;
+pub mod usrloc;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(health::health)
+        .service(usrloc::list_registrations)
+        .service(usrloc::get_registration)
+        .service(usrloc::delete_registration)
+        .service(usrloc::delete_contact);
+}
+
+/// `limit`: default 50, 1..=1000, named in the error when wrong.
+pub fn parse_limit(raw: Option<&str>) -> Result<u32, ApiError> {
+    use kamscope_api_types::common::{DEFAULT_LIMIT, MAX_LIMIT};
+    match raw {
+        None | Some("") => Ok(DEFAULT_LIMIT),
+        Some(s) => match s.parse::<u32>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            _ => Err(ApiError::bad_param(
+                "limit",
+                format!("must be a whole number from 1 to {MAX_LIMIT}, got {s:?}"),
+            )),
+        },
+    }
+}
+
+/// Unknown `/api/...` paths answer problem+json, not the SPA.
+pub async fn api_not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!("There is no API resource at {} {}", req.method(), req.path())))
+}
