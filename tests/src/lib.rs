@@ -1,0 +1,299 @@
+//! The lab harness for acceptance tests: each test gets its own Kamailio (free ports,
+//! its own database on the chosen backend) started by the lab scripts, real SIPp
+//! traffic, and kamscope spawned in-process on a random port. Nothing is shared, so
+//! tests do not race each other.
+use std::net::{TcpListener, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use kamscope_server::configuration::Settings;
+use kamscope_server::startup::Application;
+use serde_json::{json, Value};
+
+pub const LAB_TZ: &str = "Asia/Shanghai";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Mysql,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Mysql => "mysql",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Runs a lab script; fails with its output when it fails.
+pub async fn lab(script: &str, args: &[&str]) -> anyhow::Result<String> {
+    let out = tokio::process::Command::new("bash")
+        .arg(repo_root().join("lab").join(script))
+        .args(args)
+        .env("TZ", LAB_TZ)
+        .current_dir(repo_root())
+        .output()
+        .await
+        .with_context(|| format!("running lab/{script}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    if !out.status.success() {
+        bail!(
+            "lab/{script} {} failed ({}):\n{}\n{}",
+            args.join(" "),
+            out.status,
+            stdout,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(stdout)
+}
+
+/// A port free for TCP and UDP on loopback right now, from a range other tests' ports
+/// are unlikely to hit (each call moves on).
+pub fn free_port() -> u16 {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let base = 20000 + (std::process::id() % 200) * 100;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let port = (base + (n % 15000)) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() && UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+fn unique_name(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!("{prefix}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
+}
+
+/// One Kamailio with its own database; stopped when dropped.
+pub struct Kamailio {
+    pub backend: Backend,
+    pub dir: PathBuf,
+    pub sip_port: u16,
+    pub rpc_port: u16,
+    /// The database URL (the same string works for Kamailio and kamscope).
+    pub db_url: String,
+    pub use_domain: bool,
+}
+
+impl Kamailio {
+    pub async fn start(backend: Backend, use_domain: bool) -> anyhow::Result<Self> {
+        let name = unique_name(&format!("ks_{}", backend.name()));
+        let dir = repo_root().join("lab/run/tests").join(&name);
+        std::fs::create_dir_all(&dir)?;
+        let db_url = match backend {
+            Backend::Sqlite => {
+                let file = dir.join("kamailio.sqlite");
+                lab("schema.sh", &["sqlite", file.to_str().unwrap()]).await?;
+                format!("sqlite://{}", file.display())
+            }
+            Backend::Mysql => {
+                lab("schema.sh", &["mysql", &name]).await.context("is MariaDB running? (lab/mariadb.sh start)")?;
+                lab("mariadb.sh", &["url", &name]).await?.trim().to_string()
+            }
+            Backend::Postgres => {
+                lab("schema.sh", &["postgres", &name]).await.context("is PostgreSQL running? (lab/postgres.sh start)")?;
+                lab("postgres.sh", &["url", &name]).await?.trim().to_string()
+            }
+        };
+        let sip_port = free_port();
+        let rpc_port = free_port();
+        let k = Kamailio { backend, dir, sip_port, rpc_port, db_url, use_domain };
+        k.start_again().await?;
+        Ok(k)
+    }
+
+    /// Starts (again) with the same ports and database.
+    pub async fn start_again(&self) -> anyhow::Result<()> {
+        let (sip, rpc) = (self.sip_port.to_string(), self.rpc_port.to_string());
+        let ud = if self.use_domain { "1" } else { "0" };
+        lab("kamailio.sh", &["start", self.dir.to_str().unwrap(), &self.db_url, &sip, &rpc, ud]).await?;
+        Ok(())
+    }
+
+    pub async fn stop(&self) -> anyhow::Result<()> {
+        lab("kamailio.sh", &["stop", self.dir.to_str().unwrap()]).await.map(|_| ())
+    }
+
+    pub fn rpc_url(&self) -> String {
+        format!("http://127.0.0.1:{}/RPC", self.rpc_port)
+    }
+
+    /// Calls Kamailio's JSON-RPC directly (not through kamscope), for checking.
+    pub async fn rpc(&self, method: &str, params: Value) -> anyhow::Result<Value> {
+        let body = json!({"jsonrpc": "2.0", "method": method, "params": params, "id": 1});
+        let resp: Value = reqwest::Client::new()
+            .post(self.rpc_url())
+            .timeout(Duration::from_secs(10))
+            .json(&body)
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(resp)
+    }
+
+    /// Every AoR in Kamailio's memory (`ul.dump brief`).
+    pub async fn aors_in_memory(&self) -> anyhow::Result<Vec<String>> {
+        let v = self.rpc("ul.dump", json!(["brief"])).await?;
+        let mut out = Vec::new();
+        for d in v["result"]["Domains"].as_array().context("ul.dump answer")? {
+            for a in d["Domain"]["AoRs"].as_array().into_iter().flatten() {
+                let a = a.get("Info").unwrap_or(a);
+                out.push(a["AoR"].as_str().unwrap_or_default().to_string());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Registers `count` users `<prefix>0001..` with SIPp, Contact port `contact_port`.
+    pub async fn register(&self, count: usize, prefix: &str, contact_port: u16, domain: Option<&str>) -> anyhow::Result<()> {
+        let (sip, n, cp) = (self.sip_port.to_string(), count.to_string(), contact_port.to_string());
+        let mut args = vec!["register", &sip, &n, prefix, &cp];
+        if let Some(d) = domain {
+            args.push(d);
+        }
+        lab("sipp.sh", &args).await.map(|_| ())
+    }
+
+    /// One more contact for `user`.
+    pub async fn register_one(&self, user: &str, contact_port: u16, domain: Option<&str>) -> anyhow::Result<()> {
+        let (sip, cp) = (self.sip_port.to_string(), contact_port.to_string());
+        let mut args = vec!["register-one", &sip, user, &cp];
+        if let Some(d) = domain {
+            args.push(d);
+        }
+        lab("sipp.sh", &args).await.map(|_| ())
+    }
+}
+
+impl Drop for Kamailio {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash")
+            .arg(repo_root().join("lab/kamailio.sh"))
+            .args(["stop", self.dir.to_str().unwrap()])
+            .output();
+    }
+}
+
+/// kamscope, in-process on a random port.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+}
+
+pub fn settings_for(k: &Kamailio) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".into(),
+        database_url: k.db_url.clone(),
+        kamailio_rpc_url: k.rpc_url(),
+        rpc_timeout_ms: 3000,
+        timezone: LAB_TZ.into(),
+        use_domain: k.use_domain,
+        sip_domains: vec!["127.0.0.1".into()],
+        spa_dir: repo_root().join("frontend/dist").display().to_string(),
+    }
+}
+
+pub async fn spawn_app(settings: Settings) -> anyhow::Result<TestApp> {
+    let app = Application::build(settings).await?;
+    let address = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    Ok(TestApp { address, client: reqwest::Client::new() })
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn request(&self, method: reqwest::Method, path: &str) -> Reply {
+        let resp = self
+            .client
+            .request(method, format!("{}{}", self.address, path))
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await
+            .expect("kamscope answers");
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        let text = resp.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply { status, content_type, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.request(reqwest::Method::GET, path).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.request(reqwest::Method::DELETE, path).await
+    }
+
+    /// Follows `next_cursor` to the end; returns every item and the number of pages.
+    pub async fn all_pages(&self, path_with_query: &str) -> (Vec<Value>, usize) {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let sep = if path_with_query.contains('?') { '&' } else { '?' };
+            let url = match &cursor {
+                Some(c) => format!("{path_with_query}{sep}cursor={}", urlencode(c)),
+                None => path_with_query.to_string(),
+            };
+            let r = self.get(&url).await;
+            assert_eq!(r.status, 200, "GET {url}: {}", r.body);
+            pages += 1;
+            items.extend(r.body["items"].as_array().unwrap().iter().cloned());
+            match r.body["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => break,
+            }
+            assert!(pages < 100_000, "paging does not end");
+        }
+        (items, pages)
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Asserts an RFC 9457 problem with the status and a detail that mentions `mentions`.
+pub fn assert_problem(r: &Reply, status: u16, mentions: &str) {
+    assert_eq!(r.status, status, "expected {status}, got {}: {}", r.status, r.body);
+    assert!(r.content_type.starts_with("application/problem+json"), "content-type {}", r.content_type);
+    assert_eq!(r.body["status"].as_u64(), Some(status as u64), "{}", r.body);
+    let detail = r.body["detail"].as_str().unwrap_or_default();
+    assert!(r.body["title"].is_string(), "problem without title: {}", r.body);
+    assert!(
+        detail.to_lowercase().contains(&mentions.to_lowercase()),
+        "problem detail {detail:?} should mention {mentions:?}"
+    );
+}
