@@ -14,6 +14,11 @@ fn user(i: usize) -> String {
     format!("u{i:04}")
 }
 
+/// The Contact the lab's SIPp scenario registers.
+fn contact(user: &str, port: u16) -> String {
+    format!("sip:{user}@127.0.0.1:{port};transport=udp")
+}
+
 /// (username, contact) of every item.
 fn pairs(items: &[Value]) -> BTreeSet<(String, String)> {
     items
@@ -52,8 +57,8 @@ async fn registrations_end_to_end(backend: Backend) {
     let app = spawn_app(settings_for(&k)).await.unwrap();
 
     let mut want: BTreeSet<(String, String)> =
-        (1..=USERS).map(|i| (user(i), format!("sip:{}@127.0.0.1:{CONTACT_PORT}", user(i)))).collect();
-    want.insert((user(3), format!("sip:{}@127.0.0.1:{SECOND_PORT}", user(3))));
+        (1..=USERS).map(|i| (user(i), contact(&user(i), CONTACT_PORT))).collect();
+    want.insert((user(3), contact(&user(3), SECOND_PORT)));
 
     // Both sources list exactly the registered contacts, with the right fields.
     let db = app.get("/api/v1/registrations?limit=1000").await;
@@ -113,13 +118,13 @@ async fn registrations_end_to_end(backend: Backend) {
     assert_eq!(pairs(&after), want_after, "only {} is gone from the table", user(5));
 
     // Deleting one of two contacts leaves the other.
-    let second = format!("sip:{}@127.0.0.1:{SECOND_PORT}", user(3));
+    let second = contact(&user(3), SECOND_PORT);
     let r = app.delete(&format!("/api/v1/registrations/{}/contacts?contact={}", user(3), urlencode(&second))).await;
     assert_eq!(r.status, 204, "{}", r.body);
     let lookup = k.rpc("ul.lookup", serde_json::json!(["location", user(3)])).await.unwrap();
     let contacts = lookup["result"]["Contacts"].as_array().unwrap();
     assert_eq!(contacts.len(), 1, "{lookup}");
-    assert_eq!(contacts[0]["Contact"]["Address"], format!("sip:{}@127.0.0.1:{CONTACT_PORT}", user(3)));
+    assert_eq!(contacts[0]["Contact"]["Address"], contact(&user(3), CONTACT_PORT));
     let (after, _) = app.all_pages("/api/v1/registrations?limit=1000").await;
     want_after.remove(&(user(3), second.clone()));
     assert_eq!(pairs(&after), want_after);
