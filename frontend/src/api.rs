@@ -1,0 +1,151 @@
+//! Calls to kamscope's `/api/v1`. The JSON shapes are `kamscope-api-types`, shared with
+//! the server; errors are RFC 9457 problem details.
+use gloo_net::http::{Request, Response};
+use kamscope_api_types::health::Health;
+use kamscope_api_types::usrloc::{Registration, RegistrationSource};
+use kamscope_api_types::{Page, Problem};
+use serde::de::DeserializeOwned;
+
+/// Why a call failed, in a shape the UI can show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with an error status (problem+json when it could).
+    Http {
+        status: u16,
+        title: Option<String>,
+        detail: Option<String>,
+    },
+    /// No answer (server down, network).
+    Network(String),
+    /// An answer the UI could not decode.
+    Decode(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+pub fn source_param(source: RegistrationSource) -> &'static str {
+    match source {
+        RegistrationSource::Db => "db",
+        RegistrationSource::Memory => "memory",
+    }
+}
+
+/// Percent-encodes one query value or path segment (encodeURIComponent).
+pub fn enc(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
+async fn problem(resp: Response) -> ApiError {
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    match serde_json::from_str::<Problem>(&text) {
+        Ok(p) => ApiError::Http {
+            status,
+            title: p.title.filter(|t| !t.is_empty()),
+            detail: p.detail.filter(|d| !d.is_empty()),
+        },
+        Err(_) => ApiError::Http {
+            status,
+            title: Some(resp.status_text()).filter(|t| !t.is_empty()),
+            // A proxy's HTML error page is no use on screen; short plain text is.
+            detail: Some(text.trim().to_string())
+                .filter(|t| !t.is_empty() && t.len() < 300 && !t.starts_with('<')),
+        },
+    }
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let resp = Request::get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !resp.ok() {
+        return Err(problem(resp).await);
+    }
+    resp.json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn delete(url: &str) -> Result<(), ApiError> {
+    let resp = Request::delete(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(problem(resp).await)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegQuery {
+    pub source: RegistrationSource,
+    pub q: String,
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+pub fn registrations_url(query: &RegQuery) -> String {
+    let mut url = format!(
+        "/api/v1/registrations?source={}&limit={}",
+        source_param(query.source),
+        query.limit
+    );
+    let q = query.q.trim();
+    if !q.is_empty() {
+        url.push_str("&q=");
+        url.push_str(&enc(q));
+    }
+    if let Some(cursor) = &query.cursor {
+        url.push_str("&cursor=");
+        url.push_str(&enc(cursor));
+    }
+    url
+}
+
+pub async fn list_registrations(query: &RegQuery) -> Result<Page<Registration>, ApiError> {
+    get_json(&registrations_url(query)).await
+}
+
+/// `DELETE /api/v1/registrations/{aor}`: all contacts of the user (`ul.rm`).
+pub async fn delete_registration(aor: &str) -> Result<(), ApiError> {
+    delete(&format!("/api/v1/registrations/{}", enc(aor))).await
+}
+
+/// `DELETE /api/v1/registrations/{aor}/contacts?contact=`: one contact (`ul.rm_contact`).
+pub async fn delete_contact(aor: &str, contact: &str) -> Result<(), ApiError> {
+    delete(&format!(
+        "/api/v1/registrations/{}/contacts?contact={}",
+        enc(aor),
+        enc(contact)
+    ))
+    .await
+}
+
+/// `GET /api/v1/health`. A server may answer 503 with the same body when a check is
+/// down: that is still a health report.
+pub async fn health() -> Result<Health, ApiError> {
+    let resp = Request::get("/api/v1/health")
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    match serde_json::from_str::<Health>(&text) {
+        Ok(h) => Ok(h),
+        Err(e) if (200..300).contains(&status) => Err(ApiError::Decode(e.to_string())),
+        Err(_) => Err(ApiError::Http { status, title: None, detail: None }),
+    }
+}
