@@ -87,3 +87,21 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         HttpResponse::Ok().json(body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(status: CheckStatus) -> HealthCheck {
+        HealthCheck { status, ..check("x") }
+    }
+
+    #[test]
+    fn overall_is_the_worst_but_down_only_when_all_are() {
+        use CheckStatus::*;
+        assert_eq!(overall(&[with(Ok), with(Ok)]), Ok);
+        assert_eq!(overall(&[with(Ok), with(Down)]), Degraded);
+        assert_eq!(overall(&[with(Degraded), with(Ok)]), Degraded);
+        assert_eq!(overall(&[with(Down), with(Down)]), Down);
+    }
+}

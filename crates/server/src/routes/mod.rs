@@ -33,3 +33,18 @@ pub fn parse_limit(raw: Option<&str>) -> Result<u32, ApiError> {
 pub async fn api_not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::NotFound(format!("There is no API resource at {} {}", req.method(), req.path())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_defaults_and_bounds() {
+        assert_eq!(parse_limit(None).unwrap(), 50);
+        assert_eq!(parse_limit(Some("1000")).unwrap(), 1000);
+        for bad in ["0", "1001", "-1", "ten", "1.5"] {
+            let err = parse_limit(Some(bad)).unwrap_err().to_string();
+            assert!(err.contains("`limit`"), "{err}");
+        }
+    }
+}
