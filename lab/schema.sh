@@ -8,6 +8,7 @@
 #
 #   lab/schema.sh sqlite   <db_file>   removes and recreates the file (+ -wal/-shm)
 #   lab/schema.sh mysql    <dbname>    DROP + CREATE DATABASE on lab/mariadb.sh's server
+#   lab/schema.sh print    <backend>   only prints the SQL
 #   lab/schema.sh postgres <dbname>    DROP (FORCE) + CREATE DATABASE on lab/postgres.sh's server
 # The MySQL/PostgreSQL servers must be running (lab/mariadb.sh start, lab/postgres.sh start);
 # the Kamailio DB URL is printed at the end (same as `lab/<server>.sh url <dbname>`).
@@ -21,6 +22,9 @@ SHARE="${KAMAILIO_SHARE:-/usr/share/kamailio}"
 usage() { sed -n '2,14p' "$0" >&2; exit 2; }
 (($# == 2)) || usage
 backend="$1" target="$2"
+# `lab/schema.sh print <backend>` only prints the SQL (docker/kamailio-entrypoint.sh uses it).
+print_only=0
+if [[ "$backend" == print ]]; then print_only=1; backend="$target"; target=kamailio; fi
 
 case "$backend" in
 sqlite) dialect_dir="$SHARE/db_sqlite" ;;
@@ -60,6 +64,8 @@ build_sql() {
         echo "ALTER TABLE acc_cdrs ADD COLUMN $col DEFAULT NULL;"
     done
 }
+
+if ((print_only)); then build_sql; exit 0; fi
 
 t0=$SECONDS
 case "$backend" in

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every kamscope test on Debian 12, installing what it needs:
+#   unit tests, the OpenAPI drift check, the acceptance tests against a real Kamailio
+#   with SIPp traffic on SQLite, MariaDB and PostgreSQL (incl. 5,000 registrations),
+#   docker-compose.yml validation, and the browser test of the web UI in headless Chromium.
+# Output: tests/output/ (cargo-test.log, screenshots/).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+OUT="$ROOT/tests/output"
+mkdir -p "$OUT"
+started=()
+cleanup() {
+    local s
+    [[ -n "${KAMSCOPE_PID:-}" ]] && kill "$KAMSCOPE_PID" 2>/dev/null || true
+    [[ -d lab/run/browser-test ]] && lab/kamailio.sh stop lab/run/browser-test >/dev/null 2>&1 || true
+    for s in "${started[@]}"; do lab/"$s".sh stop || true; done
+}
+trap cleanup EXIT
+
+step "1/6 Installing: the lab (Kamailio, SIPp, MariaDB, PostgreSQL), Rust, Node.js + Chromium, docker-compose"
+lab/install.sh || fail "installing the lab packages"
+ensure_rust
+ensure_browser
+apt_install docker-compose
+
+step "2/6 Starting the lab's MariaDB (127.0.0.1:3307) and PostgreSQL (127.0.0.1:5433)"
+for s in mariadb postgres; do
+    if ! lab/$s.sh status >/dev/null 2>&1; then started+=("$s"); fi
+    lab/$s.sh start || fail "starting $s"
+done
+
+step "3/6 cargo test --workspace (unit, OpenAPI drift, acceptance on SQLite/MariaDB/PostgreSQL + 5,000 registrations)"
+set +e
+cargo test --workspace --no-fail-fast -- --nocapture 2>&1 | tee "$OUT/cargo-test.log"
+rc=${PIPESTATUS[0]}
+set -e
+((rc == 0)) || fail "cargo test (log: tests/output/cargo-test.log)"
+# Every backend's suite and the scale run must have run, not been filtered or skipped.
+for t in registrations_sqlite registrations_mariadb registrations_postgres registrations_use_domain_postgres \
+    database_down_is_503 five_thousand_registrations_page_by_page committed_openapi_matches_the_code; do
+    grep -qE "^test $t \.\.\. ok$" "$OUT/cargo-test.log" || fail "acceptance test $t did not run and pass"
+done
+
+step "4/6 docker-compose.yml is valid"
+docker-compose -f docker-compose.yml config -q || fail "docker-compose config"
+
+step "5/6 Building the web UI"
+frontend/build.sh || fail "building the web UI"
+
+step "6/6 Browser test: real Kamailio + SIPp users, kamscope serving the UI, headless Chromium"
+inst=lab/run/browser-test
+rm -rf "$inst" && mkdir -p "$inst"
+lab/schema.sh sqlite "$ROOT/$inst/kamailio.sqlite" >/dev/null
+lab/kamailio.sh start "$inst" "sqlite://$ROOT/$inst/kamailio.sqlite" 25060 25071 0
+lab/sipp.sh register 25060 12 web 5999
+lab/sipp.sh register-one 25060 web0003 6001
+KAMSCOPE_LISTEN=127.0.0.1:18080 \
+KAMSCOPE_DATABASE_URL="sqlite://$ROOT/$inst/kamailio.sqlite" \
+KAMSCOPE_KAMAILIO_RPC_URL=http://127.0.0.1:25071/RPC \
+KAMSCOPE_TIMEZONE=Asia/Shanghai \
+KAMSCOPE_SPA_DIR="$ROOT/frontend/dist" \
+    target/debug/kamscope serve >"$OUT/kamscope-browser.log" 2>&1 &
+KAMSCOPE_PID=$!
+wait_http http://127.0.0.1:18080/api/v1/health 60 || fail "kamscope did not start (tests/output/kamscope-browser.log)"
+KAMSCOPE_URL=http://127.0.0.1:18080 \
+KAMSCOPE_EXPECT_USERS="$(printf 'web%04d,' $(seq 1 12) | sed 's/,$//')" \
+KAMSCOPE_DELETE_USER=web0007 \
+KAMSCOPE_SCREENSHOT_DIR="$OUT/screenshots" \
+    tests/browser/run.sh || fail "browser test (screenshots in tests/output/screenshots)"
+
+step "All tests passed. Screenshots: tests/output/screenshots/"
