@@ -48,6 +48,7 @@ step "5/6 Building the web UI"
 frontend/build.sh || fail "building the web UI"
 
 step "6/6 Browser test: real Kamailio + SIPp users, kamscope serving the UI, headless Chromium"
+cargo build -p kamscope-server || fail "building kamscope"
 inst=lab/run/browser-test
 rm -rf "$inst" && mkdir -p "$inst"
 lab/schema.sh sqlite "$ROOT/$inst/kamailio.sqlite" >/dev/null
@@ -69,3 +70,5 @@ KAMSCOPE_SCREENSHOT_DIR="$OUT/screenshots" \
     tests/browser/run.sh || fail "browser test (screenshots in tests/output/screenshots)"
 
 step "All tests passed. Screenshots: tests/output/screenshots/"
+passed=$(grep -oE '^test result: ok\. [0-9]+ passed' "$OUT/cargo-test.log" | awk '{s += $4} END {print s + 0}')
+echo "cargo: $passed passed, 0 failed"
