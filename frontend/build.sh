@@ -42,8 +42,7 @@ fi
 CARGO=/usr/bin/cargo
 export RUSTC=/usr/bin/rustc
 export RUSTC_BOOTSTRAP=1   # always set: toggling it forces a full rebuild
-# rust-lld for wasm32 comes from lld-22.
-export PATH="/usr/lib/llvm-22/bin:$PATH"
+# The wasm linker is lld-22 (set in .cargo/config.toml).
 
 # 2. wasm-bindgen-cli, the exact version of the lockfile.
 WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
