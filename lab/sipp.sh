@@ -69,6 +69,7 @@ run_sipp() {
     local name="$1" wd="$2" port="$3" sf="$4" rc=0
     shift 4
     need_cmd sipp
+    tcp_port_busy "$port" || die "$name: nothing listens on 127.0.0.1:$port (tcp): is Kamailio running?"
     local a has_p=0
     for a in "$@"; do [[ "$a" == -p ]] && has_p=1; done
     ((has_p)) || set -- -p "$(free_udp_port)" "$@"
