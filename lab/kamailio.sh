@@ -7,7 +7,9 @@
 # Files in <instance_dir>: kamailio.cfg (rendered), kamailio.log (stdout+stderr),
 # kamailio.pid (main pid, also the process-group id), ctl socket.
 # Env: KAMAILIO_SHM_MB (default 128), KAMAILIO_PKG_MB (default 16),
-#      KAMSCOPE_SIPTRACE=flag|core (default flag), KAMSCOPE_LAB_TZ (default Asia/Shanghai),
+#      KAMSCOPE_SIPTRACE=flag|core (default flag: sip_trace() per request; core: every packet),
+#      KAMSCOPE_TCP_ASYNC=yes|no (default yes; no = blocking TCP writes, big RPC replies safe),
+#      KAMSCOPE_LAB_TZ (default Asia/Shanghai),
 #      KAMAILIO_START_TIMEOUT (default 20 s).
 set -euo pipefail
 LAB_SCRIPT=kamailio.sh
@@ -15,7 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 shopt -u patsub_replacement 2>/dev/null || true
 
 usage() {
-    sed -n '2,12p' "$0" >&2
+    sed -n '2,14p' "$0" >&2
     exit 2
 }
 
@@ -48,7 +50,16 @@ render() { # render <instance_dir> <dburl> <sip_port> <rpc_port> <use_domain>
 
 kam_args() {
     KARGS=(-f "$1/kamailio.cfg")
-    if [[ "${KAMSCOPE_SIPTRACE:-flag}" == core ]]; then KARGS+=(-A WITH_SIPTRACE_CORE); fi
+    case "${KAMSCOPE_SIPTRACE:-flag}" in
+    core) KARGS+=(-A WITH_SIPTRACE_CORE) ;;
+    flag) ;;
+    *) die "KAMSCOPE_SIPTRACE must be flag or core" ;;
+    esac
+    case "${KAMSCOPE_TCP_ASYNC:-yes}" in
+    no) KARGS+=(-A WITH_TCP_SYNC) ;;
+    yes) ;;
+    *) die "KAMSCOPE_TCP_ASYNC must be yes or no" ;;
+    esac
 }
 
 check_cfg() {
