@@ -3,6 +3,8 @@
 //! One module per Kamailio module, named as Kamailio names it.
 
 pub mod common;
+pub mod dashboard;
+pub mod dialog;
 pub mod health;
 pub mod usrloc;
 

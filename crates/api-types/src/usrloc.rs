@@ -65,6 +65,8 @@ pub struct Registration {
     pub ul_state: Option<String>,
     /// Where this item was read: `db` or `memory`.
     pub source: RegistrationSource,
+    /// The Kamailio node it was read from (memory items).
+    pub node: Option<String>,
 }
 
 /// `GET /api/v1/registrations/{aor}`: one user's contacts, from Kamailio's memory.

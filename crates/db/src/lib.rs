@@ -2,10 +2,14 @@
 //! kamscope never migrates these tables: Kamailio's schema files own them.
 //! One module per Kamailio module (`usrloc`, ...); the HTTP layer sees only the traits.
 
+pub mod acc;
 mod connection;
+pub mod dialog;
 pub mod entity;
 mod time;
 pub mod usrloc;
 
 pub use connection::{Backend, DbConfig, DbError, KamailioDb};
+pub use acc::AccDb;
+pub use dialog::{DialogDb, DialogFilter};
 pub use usrloc::{LocationCursor, LocationQuery, UsrlocDb};

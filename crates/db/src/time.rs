@@ -39,7 +39,6 @@ pub fn from_epoch(secs: i64, tz: Tz) -> Option<DateTime<FixedOffset>> {
 }
 
 /// A time as the backend stores it, for comparing against a DATETIME column.
-#[allow(dead_code)] // used by time filters of later modules (acc, siptrace)
 pub fn datetime_value(backend: Backend, t: DateTime<Utc>, tz: Tz) -> Value {
     match backend {
         Backend::Sqlite => Value::from(t.timestamp() as f64 / 86400.0 + JULIAN_EPOCH),

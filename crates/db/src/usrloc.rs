@@ -125,6 +125,7 @@ impl UsrlocDb for KamailioDb {
                 methods: read_i64(row, "methods"),
                 ul_state: None,
                 source: RegistrationSource::Db,
+                node: None,
             });
         }
         let limit = query.limit as usize;

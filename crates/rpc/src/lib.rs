@@ -4,8 +4,12 @@
 
 mod client;
 pub mod core;
+pub mod dialog;
+pub mod stats;
 pub mod usrloc;
 
 pub use client::{KamailioRpc, RpcConfig, RpcError};
 pub use usrloc::{MemoryCursor, UsrlocRpc};
 pub use core::CoreRpc;
+pub use dialog::DialogRpc;
+pub use stats::StatsRpc;

@@ -203,6 +203,7 @@ pub fn to_registration(aor: &str, c: UlContact, use_domain: bool, now: DateTime<
         methods: c.methods,
         ul_state: c.state,
         source: RegistrationSource::Memory,
+        node: None,
     }
 }
 

@@ -1,0 +1,141 @@
+//! Dialogs from the `dialog` table, and ended calls from acc's `acc_cdrs`.
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use kamscope_api_types::dialog::{Dialog, DialogLeg, DialogRecord, DialogSource, DialogState};
+use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+
+use crate::entity::{acc_cdrs, dialog};
+use crate::time::{from_epoch, read_datetime, read_f64, read_i64, read_string, select_datetime};
+use crate::{DbError, KamailioDb};
+
+#[derive(Debug, Clone, Default)]
+pub struct DialogFilter {
+    pub call_id: Option<String>,
+    /// Substrings of the From / To URIs.
+    pub from_uri: Option<String>,
+    pub to_uri: Option<String>,
+    pub state: Option<i64>,
+}
+
+#[async_trait]
+pub trait DialogDb: Send + Sync {
+    /// A page of `dialog` rows by id; the cursor is the last id when more follow.
+    async fn dialogs(&self, filter: &DialogFilter, limit: u64, after_id: Option<i64>) -> Result<(Vec<Dialog>, Option<i64>), DbError>;
+    /// A page of ended calls from `acc_cdrs`, newest first; cursor: the last id.
+    async fn dialog_records(&self, call_id: Option<&str>, limit: u64, before_id: Option<i64>) -> Result<(Vec<DialogRecord>, Option<i64>), DbError>;
+}
+
+fn like_contains(q: &str) -> LikeExpr {
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+fn page<T>(mut items: Vec<T>, mut keys: Vec<i64>, limit: u64) -> (Vec<T>, Option<i64>) {
+    let limit = limit as usize;
+    if items.len() > limit {
+        items.truncate(limit);
+        keys.truncate(limit);
+        (items, keys.last().copied())
+    } else {
+        (items, None)
+    }
+}
+
+#[async_trait]
+impl DialogDb for KamailioDb {
+    async fn dialogs(&self, f: &DialogFilter, limit: u64, after_id: Option<i64>) -> Result<(Vec<Dialog>, Option<i64>), DbError> {
+        use dialog::Column as C;
+        let mut q = dialog::Entity::find();
+        if let Some(c) = &f.call_id {
+            q = q.filter(C::Callid.eq(c.clone()));
+        }
+        if let Some(u) = &f.from_uri {
+            q = q.filter(Expr::col(C::FromUri).like(like_contains(u)));
+        }
+        if let Some(u) = &f.to_uri {
+            q = q.filter(Expr::col(C::ToUri).like(like_contains(u)));
+        }
+        if let Some(s) = f.state {
+            q = q.filter(C::State.eq(s));
+        }
+        if let Some(id) = after_id {
+            q = q.filter(C::Id.gt(id));
+        }
+        let stmt = q.order_by_asc(C::Id).limit(limit + 1).build(self.db_backend());
+        let rows = self.conn.query_all(stmt).await?;
+        let now = chrono::Utc::now().timestamp();
+        let mut items = Vec::new();
+        let mut keys = Vec::new();
+        for r in &rows {
+            let state = read_i64(r, "state").unwrap_or(0);
+            let start = read_i64(r, "start_time").filter(|s| *s > 0);
+            keys.push(read_i64(r, "id").unwrap_or_default());
+            items.push(Dialog {
+                h_entry: read_i64(r, "hash_entry").unwrap_or_default() as u32,
+                h_id: read_i64(r, "hash_id").unwrap_or_default() as u32,
+                call_id: read_string(r, "callid").unwrap_or_default(),
+                from_uri: read_string(r, "from_uri").unwrap_or_default(),
+                to_uri: read_string(r, "to_uri").unwrap_or_default(),
+                state,
+                state_label: DialogState::from_code(state),
+                start: start.and_then(|s| from_epoch(s, self.tz)),
+                timeout: read_i64(r, "timeout").filter(|s| *s > 0).and_then(|s| from_epoch(s, self.tz)),
+                duration: start.map(|s| now - s),
+                caller: DialogLeg {
+                    tag: read_string(r, "from_tag"),
+                    contact: read_string(r, "caller_contact"),
+                    cseq: read_string(r, "caller_cseq"),
+                    route_set: read_string(r, "caller_route_set"),
+                    socket: read_string(r, "caller_sock"),
+                },
+                callee: DialogLeg {
+                    tag: read_string(r, "to_tag"),
+                    contact: read_string(r, "callee_contact"),
+                    cseq: read_string(r, "callee_cseq"),
+                    route_set: read_string(r, "callee_route_set"),
+                    socket: read_string(r, "callee_sock"),
+                },
+                req_uri: read_string(r, "req_uri"),
+                variables: BTreeMap::new(),
+                source: DialogSource::Db,
+                node: None,
+            });
+        }
+        Ok(page(items, keys, limit))
+    }
+
+    async fn dialog_records(&self, call_id: Option<&str>, limit: u64, before_id: Option<i64>) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
+        use acc_cdrs::Column as C;
+        let mut q = acc_cdrs::Entity::find()
+            .select_only()
+            .columns([C::Id, C::Duration, C::SrcUser, C::DstUser, C::Callid])
+            .expr_as(select_datetime(self.backend, "acc_cdrs", "start_time"), "start_at")
+            .expr_as(select_datetime(self.backend, "acc_cdrs", "end_time"), "end_at");
+        if let Some(c) = call_id {
+            q = q.filter(C::Callid.eq(c.to_string()));
+        }
+        if let Some(id) = before_id {
+            q = q.filter(C::Id.lt(id));
+        }
+        let stmt = q.order_by_desc(C::Id).limit(limit + 1).build(self.db_backend());
+        let rows = self.conn.query_all(stmt).await?;
+        let mut items = Vec::new();
+        let mut keys = Vec::new();
+        for r in &rows {
+            let id = read_i64(r, "id").unwrap_or_default();
+            keys.push(id);
+            items.push(DialogRecord {
+                id,
+                call_id: read_string(r, "callid"),
+                src_user: read_string(r, "src_user"),
+                dst_user: read_string(r, "dst_user"),
+                start_time: read_datetime(r, self.backend, "start_at", self.tz),
+                end_time: read_datetime(r, self.backend, "end_at", self.tz),
+                duration: read_f64(r, "duration"),
+            });
+        }
+        Ok(page(items, keys, limit))
+    }
+}
