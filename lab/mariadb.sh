@@ -40,9 +40,22 @@ FLUSH PRIVILEGES;
 SQL
 }
 
+check_access() {
+    # every directory above the datadir must be searchable by the mysql user
+    local d="$BASE"
+    while [[ "$d" != / ]]; do
+        if [[ -e "$d" ]] && ! runuser -u mysql -- test -x "$d"; then
+            die "user mysql cannot enter $d (no x permission): set KAMSCOPE_LAB_DIR to a directory accessible to mysql"
+        fi
+        d="$(dirname "$d")"
+    done
+}
+
 start() {
     need_cmd mariadbd mariadb mariadb-admin mariadb-install-db
+    id mysql >/dev/null 2>&1 || die "no mysql OS user: run lab/install.sh"
     mkdir -p "$BASE"
+    check_access
     if running && ping_ok; then
         log "already running (pid $(cat "$PIDF")) on 127.0.0.1:$PORT"
         ensure_user

@@ -48,8 +48,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-new_wd() { # new_wd <name> -> prints a fresh log dir
+new_wd() { # new_wd <name> -> prints a fresh log dir (dirs older than a day are pruned)
     mkdir -p "$LOGBASE"
+    find "$LOGBASE" -mindepth 1 -maxdepth 1 -type d -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
     mktemp -d "$LOGBASE/$(date +%H%M%S)-$1.XXXX"
 }
 
