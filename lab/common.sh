@@ -1,5 +1,6 @@
 # shellcheck shell=bash
 # Shared helpers for the kamscope lab scripts (sourced, not executed).
+# shellcheck disable=SC2034  # used by the scripts that source this file
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LAB_RUN="${KAMSCOPE_LAB_DIR:-$LAB_DIR/run}"
 LAB_BUILD="$LAB_DIR/build"
