@@ -62,10 +62,11 @@ pub async fn lab(script: &str, args: &[&str]) -> anyhow::Result<String> {
 /// are unlikely to hit (each call moves on).
 pub fn free_port() -> u16 {
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let base = 20000 + (std::process::id() % 200) * 100;
+    // Above lab/sipp.sh's UAC ports (20000-29999).
+    let base = 30000 + (std::process::id() % 100) * 100;
     loop {
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let port = (base + (n % 15000)) as u16;
+        let port = (base + (n % 5000)) as u16;
         if TcpListener::bind(("127.0.0.1", port)).is_ok() && UdpSocket::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
@@ -200,6 +201,9 @@ pub fn settings_for(k: &Kamailio) -> Settings {
         listen: "127.0.0.1:0".into(),
         database_url: k.db_url.clone(),
         kamailio_rpc_url: k.rpc_url(),
+        kamailio_nodes: Vec::new(),
+        // Short, so a test sees Kamailio stop and come back quickly.
+        cache_ttl_ms: 300,
         rpc_timeout_ms: 3000,
         timezone: LAB_TZ.into(),
         use_domain: k.use_domain,

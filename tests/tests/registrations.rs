@@ -158,6 +158,7 @@ async fn registrations_end_to_end(backend: Backend) {
 
     // Kamailio down: memory and RPC calls answer 503, the table keeps working, health says why.
     k.stop().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await; // past the shared round's TTL
     assert_problem(&app.get("/api/v1/registrations?source=memory").await, 503, "unreachable");
     assert_problem(&app.delete(&format!("/api/v1/registrations/{}", user(6))).await, 503, "kamailio");
     assert_eq!(app.get("/api/v1/registrations").await.status, 200);
@@ -172,6 +173,7 @@ async fn registrations_end_to_end(backend: Backend) {
 
     // ... and back without restarting kamscope.
     k.start_again().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await; // past the shared round's TTL
     let h = app.get("/api/v1/health").await;
     assert_eq!(h.body["status"], "ok", "{}", h.body);
     let kam = h.body["checks"].as_array().unwrap().iter().find(|c| c["name"] == "kamailio_rpc").unwrap().clone();

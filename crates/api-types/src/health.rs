@@ -20,11 +20,12 @@ pub struct Health {
     pub checks: Vec<HealthCheck>,
 }
 
-/// One check: `database` (Kamailio's tables) or `kamailio_rpc` (JSON-RPC over HTTP).
+/// One check: `database` (Kamailio's tables), and per node `kamailio_rpc` (JSON-RPC
+/// over HTTP) and `kamailio_processes` (`core.psx`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthCheck {
-    /// What was checked: `database`, `kamailio_rpc`.
+    /// What was checked: `database`, `kamailio_rpc`, `kamailio_processes`.
     pub name: String,
     /// The Kamailio node, for checks that concern one node.
     pub node: Option<String>,
@@ -39,4 +40,6 @@ pub struct HealthCheck {
     pub uptime_seconds: Option<i64>,
     /// The database backend (`sqlite`, `mysql`, `postgres`), for `database`.
     pub backend: Option<String>,
+    /// How many processes Kamailio runs (`core.psx`), for `kamailio_processes`.
+    pub processes: Option<i64>,
 }

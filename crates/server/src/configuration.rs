@@ -14,8 +14,14 @@ pub struct Settings {
     pub listen: String,
     /// `KAMSCOPE_DATABASE_URL`: Kamailio's database (sqlite://, mysql://, postgres://).
     pub database_url: String,
-    /// `KAMSCOPE_KAMAILIO_RPC_URL`: Kamailio's jsonrpcs endpoint (xhttp).
+    /// `KAMSCOPE_KAMAILIO_RPC_URL`: Kamailio's jsonrpcs endpoint (xhttp), when there
+    /// is one node (named `kamailio`).
     pub kamailio_rpc_url: String,
+    /// `KAMSCOPE_KAMAILIO_NODES=name=url,name=url`: several Kamailio nodes (they may share
+    /// the database). The first is the default of `node=`. Overrides `kamailio_rpc_url`.
+    pub kamailio_nodes: Vec<NodeConfig>,
+    /// `KAMSCOPE_CACHE_TTL_MS`: how long dashboard/health answers are shared by viewers.
+    pub cache_ttl_ms: u64,
     /// `KAMSCOPE_RPC_TIMEOUT_MS`: how long one JSON-RPC call may take.
     pub rpc_timeout_ms: u64,
     /// `KAMSCOPE_TIMEZONE`: the IANA zone Kamailio writes naive DATETIME columns in
@@ -31,12 +37,21 @@ pub struct Settings {
     pub spa_dir: String,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    pub name: String,
+    pub rpc_url: String,
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             listen: "127.0.0.1:8080".into(),
             database_url: "sqlite://lab/run/kamailio.sqlite".into(),
             kamailio_rpc_url: "http://127.0.0.1:5071/RPC".into(),
+            kamailio_nodes: Vec::new(),
+            cache_ttl_ms: 2000,
             rpc_timeout_ms: 3000,
             timezone: std::env::var("TZ").ok().filter(|t| t.parse::<Tz>().is_ok()).unwrap_or_else(|| "UTC".into()),
             use_domain: false,
@@ -58,10 +73,37 @@ impl Settings {
             let domains: Vec<String> = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
             fig = fig.merge(Serialized::default("sip_domains", domains));
         }
-        let fig = fig.merge(Env::prefixed("KAMSCOPE_").ignore(&["SIP_DOMAINS", "CONFIG"]));
+        if let Ok(list) = std::env::var("KAMSCOPE_KAMAILIO_NODES") {
+            let mut nodes = Vec::new();
+            for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let (name, url) = item
+                    .split_once('=')
+                    .ok_or_else(|| anyhow::anyhow!("KAMSCOPE_KAMAILIO_NODES: {item:?} is not name=url"))?;
+                nodes.push(NodeConfig { name: name.trim().into(), rpc_url: url.trim().into() });
+            }
+            fig = fig.merge(Serialized::default("kamailio_nodes", nodes));
+        }
+        let fig = fig.merge(Env::prefixed("KAMSCOPE_").ignore(&["SIP_DOMAINS", "KAMAILIO_NODES", "CONFIG"]));
         let settings: Settings = fig.extract()?;
         settings.tz()?;
+        let nodes = settings.nodes();
+        for (i, n) in nodes.iter().enumerate() {
+            anyhow::ensure!(
+                !n.name.is_empty() && n.name != "all" && !nodes[..i].iter().any(|m| m.name == n.name),
+                "Kamailio node names must be unique, non-empty and not `all` (got {:?})",
+                n.name
+            );
+        }
         Ok(settings)
+    }
+
+    /// The Kamailio nodes: `kamailio_nodes`, or one node `kamailio` at `kamailio_rpc_url`.
+    pub fn nodes(&self) -> Vec<NodeConfig> {
+        if self.kamailio_nodes.is_empty() {
+            vec![NodeConfig { name: "kamailio".into(), rpc_url: self.kamailio_rpc_url.clone() }]
+        } else {
+            self.kamailio_nodes.clone()
+        }
     }
 
     pub fn tz(&self) -> anyhow::Result<Tz> {
@@ -91,6 +133,13 @@ mod tests {
             assert_eq!(s.database_url, "postgres://k@h/db");
             assert_eq!(s.sip_domains, vec!["a.example", "b.example"]);
             assert_eq!(s.tz().unwrap(), chrono_tz::Asia::Shanghai);
+            assert_eq!(s.nodes()[0].name, "kamailio");
+            jail.set_env("KAMSCOPE_KAMAILIO_NODES", "edge1=http://127.0.0.1:5071/RPC, edge2=http://127.0.0.1:6071/RPC");
+            let s = Settings::load(None).unwrap();
+            assert_eq!(s.nodes().iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["edge1", "edge2"]);
+            jail.set_env("KAMSCOPE_KAMAILIO_NODES", "a=http://x,a=http://y");
+            assert!(Settings::load(None).is_err());
+            jail.set_env("KAMSCOPE_KAMAILIO_NODES", "");
             jail.set_env("KAMSCOPE_TIMEZONE", "Mars/Base");
             assert!(Settings::load(None).is_err());
             Ok(())

@@ -1,5 +1,6 @@
 //! kamscope's server: configuration, startup, routes (one file per Kamailio module),
 //! one error type mapped to problem+json, the OpenAPI document and the SPA.
+pub mod cache;
 pub mod configuration;
 pub mod cursor;
 pub mod error;

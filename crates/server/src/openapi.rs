@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document, generated from the routes and the shared types.
-use kamscope_api_types::{health, usrloc, Page};
+use kamscope_api_types::{dashboard, dialog, health, usrloc, Page};
 use utoipa::OpenApi;
 
 use crate::routes;
@@ -18,6 +18,12 @@ use crate::routes;
         routes::usrloc::get_registration,
         routes::usrloc::delete_registration,
         routes::usrloc::delete_contact,
+        routes::dialog::list_dialogs,
+        routes::dialog::dialog_stats,
+        routes::dialog::dialog_history,
+        routes::dialog::get_dialog,
+        routes::dialog::end_dialog,
+        routes::monitoring::dashboard,
     ),
     components(schemas(
         kamscope_api_types::Problem,
@@ -29,9 +35,23 @@ use crate::routes;
         health::Health,
         health::HealthCheck,
         health::CheckStatus,
+        Page<dialog::Dialog>,
+        Page<dialog::DialogRecord>,
+        dialog::Dialog,
+        dialog::DialogLeg,
+        dialog::DialogState,
+        dialog::DialogSource,
+        dialog::DialogRecord,
+        dialog::DialogStats,
+        dashboard::Dashboard,
+        dashboard::NodeOverview,
+        dashboard::SipCounters,
+        dashboard::CallsToday,
     )),
     tags(
         (name = "usrloc", description = "Registrations (Kamailio usrloc: `location` table, `ul.*` RPCs)"),
+        (name = "dialog", description = "Dialogs (Kamailio dialog: `dialog` table, `dlg.*` RPCs; ended calls from acc's `acc_cdrs`)"),
+        (name = "monitoring", description = "The monitoring dashboard"),
         (name = "health", description = "kamscope's view of its dependencies"),
     )
 )]

@@ -4,7 +4,6 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
 use kamscope_db::{DbConfig, KamailioDb};
-use kamscope_rpc::{KamailioRpc, RpcConfig};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -30,8 +29,7 @@ impl Application {
             use_domain: settings.use_domain,
         })
         .await?;
-        let rpc = KamailioRpc::new(&RpcConfig { url: settings.kamailio_rpc_url.clone(), timeout: settings.rpc_timeout() })?;
-        let state = AppState::new(&settings, db, rpc)?;
+        let state = AppState::new(&settings, db)?;
         let listener = TcpListener::bind(&settings.listen)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
         Self::from_parts(listener, state, SpaFiles::new(&settings.spa_dir))

@@ -1,10 +1,11 @@
-//! `GET /api/v1/health`: the database and Kamailio's JSON-RPC, each checked live.
+//! `GET /api/v1/health`: the database, and per Kamailio node its JSON-RPC and processes.
 use std::time::Instant;
 
 use actix_web::{get, web, HttpResponse};
 use chrono::Utc;
 use kamscope_api_types::health::{CheckStatus, Health, HealthCheck};
 
+use super::monitoring::snapshots;
 use crate::state::AppState;
 
 fn ms(start: Instant) -> Option<f64> {
@@ -21,14 +22,15 @@ fn check(name: &str) -> HealthCheck {
         version: None,
         uptime_seconds: None,
         backend: None,
+        processes: None,
     }
 }
 
 async fn database(state: &AppState) -> HealthCheck {
     let mut c = check("database");
-    c.backend = Some(state.db_probe.backend_name().into());
+    c.backend = Some(state.db.backend_name().into());
     let start = Instant::now();
-    if let Err(e) = state.db_probe.ping().await {
+    if let Err(e) = state.db.ping().await {
         c.status = CheckStatus::Down;
         c.error = Some(e.to_string());
     }
@@ -36,22 +38,37 @@ async fn database(state: &AppState) -> HealthCheck {
     c
 }
 
-async fn kamailio(state: &AppState) -> HealthCheck {
-    let mut c = check("kamailio_rpc");
-    let start = Instant::now();
-    let (version, uptime) = tokio::join!(state.core_rpc.version(), state.core_rpc.uptime());
-    c.latency_ms = ms(start);
-    match (version, uptime) {
-        (Ok(v), Ok(u)) => {
-            c.version = Some(v);
-            c.uptime_seconds = Some(u.uptime);
+/// Per node: `kamailio_rpc` (does it answer: version, uptime) and `kamailio_processes`
+/// (`core.psx`).
+async fn kamailio(state: &AppState) -> Vec<HealthCheck> {
+    let mut out = Vec::new();
+    for s in snapshots(state).await.iter() {
+        let mut rpc = check("kamailio_rpc");
+        rpc.node = Some(s.name.clone());
+        rpc.latency_ms = Some(s.latency_ms);
+        let mut procs = check("kamailio_processes");
+        procs.node = Some(s.name.clone());
+        match &s.data {
+            Ok(d) => {
+                rpc.version = Some(d.version.clone());
+                rpc.uptime_seconds = Some(d.uptime_seconds);
+                procs.processes = Some(d.processes);
+                if d.processes == 0 {
+                    procs.status = CheckStatus::Down;
+                    procs.error = Some("Kamailio lists no processes".into());
+                }
+            }
+            Err(e) => {
+                rpc.status = CheckStatus::Down;
+                rpc.error = Some(e.clone());
+                procs.status = CheckStatus::Down;
+                procs.error = Some(format!("unknown: Kamailio does not answer ({e})"));
+            }
         }
-        (Err(e), _) | (_, Err(e)) => {
-            c.status = CheckStatus::Down;
-            c.error = Some(e.to_string());
-        }
+        out.push(rpc);
+        out.push(procs);
     }
-    c
+    out
 }
 
 /// Overall: ok when every check is ok, down when none is, degraded in between.
@@ -66,8 +83,10 @@ pub fn overall(checks: &[HealthCheck]) -> CheckStatus {
     }
 }
 
-/// Health of kamscope's dependencies. Answers 200 while anything works (status `ok`
-/// or `degraded`) and 503 when every check is down, so it can serve as a probe.
+/// Health of kamscope's dependencies: the database, and for every Kamailio node its
+/// JSON-RPC (version, uptime) and processes. Answers 200 while anything works (status
+/// `ok` or `degraded`) and 503 when every check is down, so it can serve as a
+/// liveness/readiness probe. Concurrent callers share one round of RPC calls.
 #[utoipa::path(
     tag = "health",
     responses(
@@ -78,7 +97,8 @@ pub fn overall(checks: &[HealthCheck]) -> CheckStatus {
 #[get("/health")]
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     let (db, kam) = tokio::join!(database(&state), kamailio(&state));
-    let checks = vec![db, kam];
+    let mut checks = vec![db];
+    checks.extend(kam);
     let status = overall(&checks);
     let body = Health { status, checked_at: Utc::now().with_timezone(&state.tz).fixed_offset(), checks };
     if status == CheckStatus::Down {

@@ -3,11 +3,20 @@ use actix_web::web;
 
 use crate::error::ApiError;
 
+pub mod dialog;
 pub mod health;
+pub mod monitoring;
 pub mod usrloc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Fixed paths before `/dialogs/{h_entry}/{h_id}`-style ones.
     cfg.service(health::health)
+        .service(monitoring::dashboard)
+        .service(dialog::dialog_stats)
+        .service(dialog::dialog_history)
+        .service(dialog::list_dialogs)
+        .service(dialog::get_dialog)
+        .service(dialog::end_dialog)
         .service(usrloc::list_registrations)
         .service(usrloc::get_registration)
         .service(usrloc::delete_registration)

@@ -9,10 +9,11 @@ use kamscope_rpc::MemoryCursor;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
+use super::dialog::NodeQuery;
 use super::parse_limit;
 use crate::cursor;
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, Node, NodeChoice};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -27,6 +28,17 @@ pub struct ListQuery {
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Memory source: a Kamailio node name, or `all` for every node merged (each item
+    /// then carries its node). Default: the first node.
+    pub node: Option<String>,
+}
+
+/// Where a memory page ended: the node and the position in its AoR list.
+#[derive(Serialize, Deserialize)]
+struct NodeCursor {
+    n: String,
+    #[serde(flatten)]
+    at: MemoryCursor,
 }
 
 /// What a registrations cursor holds: the source it belongs to and the keyset position.
@@ -34,7 +46,7 @@ pub struct ListQuery {
 #[serde(tag = "s", rename_all = "lowercase")]
 enum RegCursor {
     Db(LocationCursor),
-    Memory(MemoryCursor),
+    Memory(NodeCursor),
 }
 
 fn parse_source(raw: Option<&str>) -> Result<RegistrationSource, ApiError> {
@@ -79,7 +91,7 @@ pub async fn list_registrations(
                 Some(RegCursor::Memory(_)) => return Err(wrong_source_cursor()),
             };
             let lq = LocationQuery { q: q.map(String::from), limit: limit.into(), after };
-            let (items, next) = state.usrloc_db.locations(&lq).await?;
+            let (items, next) = state.db.locations(&lq).await?;
             Ok(web::Json(Page { items, next_cursor: next.map(|c| cursor::encode(&RegCursor::Db(c))) }))
         }
         RegistrationSource::Memory => {
@@ -88,9 +100,40 @@ pub async fn list_registrations(
                 Some(RegCursor::Memory(c)) => Some(c),
                 Some(RegCursor::Db(_)) => return Err(wrong_source_cursor()),
             };
-            let (items, next) =
-                memory_page(&*state.usrloc_rpc, q, limit as usize, after.as_ref(), state.use_domain, state.tz).await?;
-            Ok(web::Json(Page { items, next_cursor: next.map(|c| cursor::encode(&RegCursor::Memory(c))) }))
+            let nodes: Vec<&Node> = match state.choose_node(query.node.as_deref(), true)? {
+                NodeChoice::One(n) => vec![n],
+                NodeChoice::All => state.nodes.iter().collect(),
+            };
+            // Nodes in configuration order, each node's contacts by (AoR, contact).
+            let first = match &after {
+                Some(c) => nodes.iter().position(|n| n.name == c.n).ok_or_else(|| {
+                    ApiError::bad_param("cursor", "belongs to a node this list does not cover; start again without a cursor")
+                })?,
+                None => 0,
+            };
+            let limit = limit as usize;
+            let mut items: Vec<Registration> = Vec::new();
+            let mut next_cursor = None;
+            for (idx, node) in nodes.iter().enumerate().skip(first) {
+                let at = if idx == first { after.as_ref().map(|c| &c.at) } else { None };
+                let (mut got, more) =
+                    memory_page(&*node.rpc, q, limit - items.len(), at, state.use_domain, state.tz).await?;
+                got.iter_mut().for_each(|r| r.node = Some(node.name.clone()));
+                items.extend(got);
+                if let Some(m) = more {
+                    next_cursor = Some(NodeCursor { n: node.name.clone(), at: m });
+                    break;
+                }
+                if items.len() >= limit {
+                    // This node is done; the next page starts at the next node.
+                    if let Some(next) = nodes.get(idx + 1) {
+                        let start = MemoryCursor { aor: String::new(), contact: String::new() };
+                        next_cursor = Some(NodeCursor { n: next.name.clone(), at: start });
+                    }
+                    break;
+                }
+            }
+            Ok(web::Json(Page { items, next_cursor: next_cursor.map(|c| cursor::encode(&RegCursor::Memory(c))) }))
         }
     }
 }
@@ -126,7 +169,7 @@ fn no_such_aor(aor: &str) -> ApiError {
 /// One user's contacts, from Kamailio's memory (`ul.lookup`).
 #[utoipa::path(
     tag = "usrloc",
-    params(("aor" = String, Path, description = "`user`, or `user@domain`")),
+    params(("aor" = String, Path, description = "`user`, or `user@domain`"), NodeQuery),
     responses(
         (status = 200, description = "The user's contacts", body = Aor),
         (status = 404, description = "No such registration", body = kamscope_api_types::Problem, content_type = "application/problem+json"),
@@ -134,11 +177,19 @@ fn no_such_aor(aor: &str) -> ApiError {
     )
 )]
 #[get("/registrations/{aor}")]
-pub async fn get_registration(state: web::Data<AppState>, path: web::Path<String>) -> Result<web::Json<Aor>, ApiError> {
+pub async fn get_registration(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<NodeQuery>,
+) -> Result<web::Json<Aor>, ApiError> {
     let aor = resolve_aor(&state, &path)?;
-    let contacts = state.usrloc_rpc.lookup(&aor).await?.ok_or_else(|| no_such_aor(&path))?;
+    let node = state.node(query.node.as_deref())?;
+    let contacts = node.rpc.lookup(&aor).await?.ok_or_else(|| no_such_aor(&path))?;
     let now = Utc::now();
-    let contacts = contacts.into_iter().map(|c| to_registration(&aor, c, state.use_domain, now, state.tz)).collect();
+    let contacts = contacts
+        .into_iter()
+        .map(|c| Registration { node: Some(node.name.clone()), ..to_registration(&aor, c, state.use_domain, now, state.tz) })
+        .collect();
     Ok(web::Json(Aor { aor, contacts }))
 }
 
@@ -146,7 +197,7 @@ pub async fn get_registration(state: web::Data<AppState>, path: web::Path<String
 /// "Delete contact".
 #[utoipa::path(
     tag = "usrloc",
-    params(("aor" = String, Path, description = "`user`, or `user@domain`")),
+    params(("aor" = String, Path, description = "`user`, or `user@domain`"), NodeQuery),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such registration", body = kamscope_api_types::Problem, content_type = "application/problem+json"),
@@ -154,11 +205,16 @@ pub async fn get_registration(state: web::Data<AppState>, path: web::Path<String
     )
 )]
 #[delete("/registrations/{aor}")]
-pub async fn delete_registration(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_registration(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<NodeQuery>,
+) -> Result<HttpResponse, ApiError> {
     let aor = resolve_aor(&state, &path)?;
+    let node = state.node(query.node.as_deref())?;
     // ul.rm answers {} for AoRs it does not have: look first so a typo is a 404.
-    state.usrloc_rpc.lookup(&aor).await?.ok_or_else(|| no_such_aor(&path))?;
-    state.usrloc_rpc.rm(&aor).await?;
+    node.rpc.lookup(&aor).await?.ok_or_else(|| no_such_aor(&path))?;
+    node.rpc.rm(&aor).await?;
     tracing::info!(aor, "registration deleted");
     Ok(HttpResponse::NoContent().finish())
 }
@@ -168,6 +224,8 @@ pub async fn delete_registration(state: web::Data<AppState>, path: web::Path<Str
 pub struct ContactQuery {
     /// The exact Contact URI, e.g. `sip:alice@192.0.2.1:5060;transport=udp`.
     pub contact: Option<String>,
+    /// A configured node name (default: the first node).
+    pub node: Option<String>,
 }
 
 /// Delete one contact of a user with several (`ul.rm_contact`).
@@ -191,12 +249,13 @@ pub async fn delete_contact(
         ApiError::bad_param("contact", "is required: the exact Contact URI to remove, e.g. sip:alice@192.0.2.1:5060")
     })?;
     let aor = resolve_aor(&state, &path)?;
-    let contacts = state.usrloc_rpc.lookup(&aor).await?.ok_or_else(|| no_such_aor(&path))?;
+    let node = state.node(query.node.as_deref())?;
+    let contacts = node.rpc.lookup(&aor).await?.ok_or_else(|| no_such_aor(&path))?;
     let not_found = || ApiError::NotFound(format!("{} has no contact {contact}", path.as_str()));
     if !contacts.iter().any(|c| c.address == contact) {
         return Err(not_found());
     }
-    if !state.usrloc_rpc.rm_contact(&aor, contact).await? {
+    if !node.rpc.rm_contact(&aor, contact).await? {
         return Err(not_found());
     }
     tracing::info!(aor, contact, "contact deleted");
