@@ -15,7 +15,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE"
 DIST="$HERE/dist"
 TOOLS="$HERE/.tools"
-CRATE=kamscope_web
+CRATE=kamscope-web
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -73,7 +73,7 @@ say "wasm-bindgen --target web → dist/ ($HASH)"
 STAGE="$(mktemp -d "$HERE/.dist.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 NAME="kamscope-$HASH"
-"$WB" --target web --no-typescript --out-dir "$STAGE" --out-name "$NAME" "$WASM"
+"$WB" --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$STAGE" --out-name "$NAME" "$WASM"
 cp static/style.css "$STAGE/style-$HASH.css"
 sed -e "s|@JS@|$NAME.js|g" -e "s|@WASM@|${NAME}_bg.wasm|g" -e "s|@CSS@|style-$HASH.css|g" \
   static/index.html > "$STAGE/index.html"

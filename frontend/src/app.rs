@@ -139,6 +139,7 @@ fn Shell(children: Children) -> impl IntoView {
     view! {
         <div class="shell" data-testid="shell" data-lang=move || i18n.lang.get().code()>
             <nav class="sidebar" data-testid="sidebar" aria-label=move || i18n.t(K::NavSection)>
+                <div class="sidebar-inner">
                 <a class="brand" href="/kamailio/locations">
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-text">
@@ -165,6 +166,7 @@ fn Shell(children: Children) -> impl IntoView {
                         })
                         .collect_view()}
                 </ul>
+                </div>
             </nav>
             <div class="main">
                 <header class="topbar">

@@ -76,7 +76,6 @@ keys! {
     NavSection => "监控管理", "Monitoring";
     Language => "语言", "Language";
     Soon => "待建", "soon";
-    ToggleNav => "切换导航", "Toggle navigation";
 
     // Pages (manual section titles) and what they are for (manual x.1)
     PageLocations => "注册监控", "Registrations";
@@ -139,7 +138,6 @@ keys! {
     ShowDetails => "展开详情", "Show details";
     HideDetails => "收起详情", "Hide details";
     ContactsCount => "{n} 个联系地址", "{n} contacts";
-    NoDomain => "（无）", "(none)";
 
     // Details
     DetAor => "地址记录 (AOR)", "Address of record (AOR)";
@@ -180,7 +178,6 @@ keys! {
     DeletedUser => "已删除用户 {user} 的注册", "Deleted the registration of user {user}";
     DeletedContact => "已删除用户 {user} 的一个联系地址", "Deleted one contact of user {user}";
     DeleteFailed => "删除失败", "Delete failed";
-    Close => "关闭", "Close";
 
     // States of the list
     Loading => "加载中…", "Loading…";

@@ -71,6 +71,16 @@ fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
+/// A message with `{user}` in it, the user name set apart as a technical value.
+fn with_user(text: &'static str, user: &str) -> impl IntoView {
+    let (before, after) = text.split_once("{user}").unwrap_or((text, ""));
+    view! {
+        {before}
+        <strong class="tech" data-testid="user-name">{user.to_string()}</strong>
+        {after}
+    }
+}
+
 #[component]
 pub fn LocationsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -398,7 +408,7 @@ pub fn LocationsPage() -> impl IntoView {
                     .map(|(k, user)| {
                         view! {
                             <div class="toast" role="status" data-testid="toast">
-                                {move || i18n.f(k, &[("user", &user)])}
+                                {move || with_user(i18n.t(k), &user)}
                             </div>
                         }
                     })
@@ -797,16 +807,7 @@ fn ConfirmDialog(
                         <p data-testid="confirm-text">
                             {
                                 let user = user.clone();
-                                move || {
-                                    let text = i18n.t(body_key);
-                                    // Show the user name emphasised where {user} stands.
-                                    let (before, after) = text.split_once("{user}").unwrap_or((text, ""));
-                                    view! {
-                                        {before}
-                                        <strong class="tech" data-testid="confirm-user">{user.clone()}</strong>
-                                        {after}
-                                    }
-                                }
+                                move || with_user(i18n.t(body_key), &user)
                             }
                         </p>
                         <ul class="confirm-contacts" data-testid="confirm-contacts">

@@ -92,7 +92,9 @@ async function uiWords() {
   return page.evaluate(() => {
     const clone = document.body.cloneNode(true);
     clone.querySelectorAll(".tech, [data-i18n-exempt], script, style, noscript, option").forEach((e) => e.remove());
-    const texts = [clone.textContent];
+    const texts = [];
+    const walker = document.createTreeWalker(clone, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) texts.push(walker.currentNode.nodeValue);
     document.querySelectorAll("[placeholder], [title], [aria-label]").forEach((e) => {
       if (e.closest(".tech, [data-i18n-exempt], [data-tech-title]")) return;
       for (const a of ["placeholder", "title", "aria-label"]) if (e.getAttribute(a)) texts.push(e.getAttribute(a));
@@ -187,7 +189,7 @@ test("deleting a user through the confirmation dialog removes it", { skip: !DELE
   // Cancel first: nothing happens.
   await page.click(`${rowOf(DELETE_USER)} ${sel("delete-user")}`);
   await page.waitForSelector(sel("confirm-dialog"));
-  assert.equal((await page.textContent(sel("confirm-user"))).trim(), DELETE_USER, "the dialog names the user");
+  assert.equal((await page.textContent(`${sel("confirm-dialog")} ${sel("user-name")}`)).trim(), DELETE_USER, "the dialog names the user");
   await page.click(sel("confirm-cancel"));
   await page.waitForSelector(sel("confirm-dialog"), { state: "detached" });
   assert.ok(await page.$(rowOf(DELETE_USER)), "cancel keeps the user");
