@@ -181,7 +181,8 @@ uas)
     [[ -n "$max" ]] && args+=(-m "$max")
     log "UAS $mode on udp 127.0.0.1:$lport (foreground; logs $wd)"
     exec sipp -sf "$SCEN/uas_$mode.xml" -i 127.0.0.1 -p "$lport" -t u1 -nostdin -s "$user" \
-        -trace_err -error_file "$wd/errors.log" "${args[@]}" </dev/null >"$wd/stdout.log" 2>&1
+        -trace_err -error_file "$wd/errors.log" -trace_msg -message_file "$wd/messages.log" \
+        "${args[@]}" </dev/null >"$wd/stdout.log" 2>&1
     ;;
 calls | longcall)
     (($# >= 1)) || usage

@@ -243,15 +243,28 @@ fn HealthBadge() -> impl IntoView {
         None => i18n.t(K::HealthUnknown),
     };
     let checks = move || match health.get() {
-        Some(Ok(h)) => h
-            .checks
+        Some(Ok(h)) => {
+            // With several Kamailio nodes, each node's checks name their node.
+            let mut nodes: Vec<&str> = h.checks.iter().filter_map(|c| c.node.as_deref()).collect();
+            nodes.sort_unstable();
+            nodes.dedup();
+            let multi_node = nodes.len() > 1;
+            h.checks
             .into_iter()
             .map(|c| {
-                let name = match c.name.as_str() {
-                    "database" => i18n.t(K::CheckDatabase).to_string(),
-                    "kamailio_rpc" => i18n.t(K::CheckRpc).to_string(),
-                    other => other.to_string(),
+                // Known checks by their manual names (§8.3); a newer server's others raw.
+                let known = match c.name.as_str() {
+                    "database" => Some(K::CheckDatabase),
+                    "kamailio_rpc" => Some(K::CheckRpc),
+                    "kamailio_processes" => Some(K::CheckProcesses),
+                    _ => None,
                 };
+                let name = match known {
+                    Some(k) => view! { <span>{i18n.t(k)}</span> }.into_any(),
+                    None => view! { <span class="tech">{c.name.clone()}</span> }.into_any(),
+                };
+                let node = (multi_node && c.node.is_some())
+                    .then(|| view! { <span class="check-node tech">{c.node.clone()}</span> });
                 let st = match c.status {
                     CheckStatus::Ok => "ok",
                     CheckStatus::Degraded => "degraded",
@@ -267,6 +280,9 @@ fn HealthBadge() -> impl IntoView {
                 if let Some(n) = &c.node {
                     tip.push(n.clone());
                 }
+                if let Some(p) = c.processes {
+                    tip.push(format!("{p} processes"));
+                }
                 if let Some(ms) = c.latency_ms {
                     tip.push(format!("{ms:.0} ms"));
                 }
@@ -278,11 +294,13 @@ fn HealthBadge() -> impl IntoView {
                         data-testid=format!("health-check-{}", c.name)>
                         <span class="dot"></span>
                         {name}
+                        {node}
                     </span>
                 }
             })
             .collect_view()
-            .into_any(),
+            .into_any()
+        }
         _ => ().into_any(),
     };
     view! {

@@ -109,6 +109,7 @@ keys! {
     HealthUnreachable => "无法连接 API", "API unreachable";
     CheckDatabase => "数据库连接", "Database connection";
     CheckRpc => "RPC 接口", "RPC interface";
+    CheckProcesses => "Kamailio 进程", "Kamailio processes";
 
     // Registrations toolbar
     SearchLabel => "用户名", "Username";

@@ -58,6 +58,38 @@ pub async fn lab(script: &str, args: &[&str]) -> anyhow::Result<String> {
     Ok(stdout)
 }
 
+/// Starts a lab script in the background (e.g. a SIPp UAS or long calls) with extra env.
+pub fn lab_spawn(script: &str, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Child {
+    let mut cmd = tokio::process::Command::new("bash");
+    cmd.arg(repo_root().join("lab").join(script))
+        .args(args)
+        .env("TZ", LAB_TZ)
+        .current_dir(repo_root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("spawning a lab script")
+}
+
+/// Waits until `f` returns Some, polling every 250 ms, for at most `secs`.
+pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out after {secs}s waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 /// A port free for TCP and UDP on loopback right now, from a range other tests' ports
 /// are unlikely to hit (each call moves on).
 pub fn free_port() -> u16 {
@@ -170,6 +202,13 @@ impl Kamailio {
         lab("sipp.sh", &args).await.map(|_| ())
     }
 
+    /// A numeric Kamailio statistic (`stats.fetchn`), e.g. `sl.200_replies`.
+    pub async fn stat(&self, name: &str) -> anyhow::Result<i64> {
+        let group = format!("{}:", name.split('.').next().unwrap_or_default());
+        let v = self.rpc("stats.fetchn", json!([group])).await?;
+        v["result"][name].as_i64().with_context(|| format!("no statistic {name} in {v}"))
+    }
+
     /// One more contact for `user`.
     pub async fn register_one(&self, user: &str, contact_port: u16, domain: Option<&str>) -> anyhow::Result<()> {
         let (sip, cp) = (self.sip_port.to_string(), contact_port.to_string());
@@ -251,6 +290,10 @@ impl TestApp {
 
     pub async fn delete(&self, path: &str) -> Reply {
         self.request(reqwest::Method::DELETE, path).await
+    }
+
+    pub async fn post(&self, path: &str) -> Reply {
+        self.request(reqwest::Method::POST, path).await
     }
 
     /// Follows `next_cursor` to the end; returns every item and the number of pages.

@@ -60,8 +60,14 @@ impl KamailioRpc {
         &self.url
     }
 
-    /// Calls `method` with positional params (Kamailio ignores parameter names).
+    /// Calls `method` with positional string params (Kamailio ignores parameter names).
     pub async fn call<R: DeserializeOwned>(&self, method: &str, params: &[&str]) -> Result<R, RpcError> {
+        self.call_values(method, params.iter().map(|p| Value::from(*p)).collect()).await
+    }
+
+    /// Calls `method` with positional JSON params. Integer params must be JSON numbers:
+    /// `dlg.end_dlg "1165" "2026"` answers 404 "Dialog not found" on 5.6.3.
+    pub async fn call_values<R: DeserializeOwned>(&self, method: &str, params: Vec<Value>) -> Result<R, RpcError> {
         let mut array = ArrayParams::new();
         for p in params {
             array.insert(p).map_err(|e| RpcError::protocol(method, e.to_string()))?;

@@ -47,7 +47,7 @@ impl DialogRpc for KamailioRpc {
     }
 
     async fn end(&self, h_entry: u32, h_id: u32) -> Result<bool, RpcError> {
-        match self.call::<Value>("dlg.end_dlg", &[&h_entry.to_string(), &h_id.to_string()]).await {
+        match self.call_values::<Value>("dlg.end_dlg", vec![h_entry.into(), h_id.into()]).await {
             Ok(_) => Ok(true),
             Err(RpcError::Kamailio { code: 404, .. }) => Ok(false),
             Err(e) => Err(e),
