@@ -118,19 +118,34 @@ pub async fn list_registrations(query: &RegQuery) -> Result<Page<Registration>, 
     get_json(&registrations_url(query)).await
 }
 
-/// `DELETE /api/v1/registrations/{aor}`: all contacts of the user (`ul.rm`).
-pub async fn delete_registration(aor: &str) -> Result<(), ApiError> {
-    delete(&format!("/api/v1/registrations/{}", enc(aor))).await
+fn node_param(node: Option<&str>) -> String {
+    node.map(|n| format!("node={}", enc(n))).unwrap_or_default()
 }
 
-/// `DELETE /api/v1/registrations/{aor}/contacts?contact=`: one contact (`ul.rm_contact`).
-pub async fn delete_contact(aor: &str, contact: &str) -> Result<(), ApiError> {
-    delete(&format!(
+/// `DELETE /api/v1/registrations/{aor}[?node=]`: all contacts of the user (`ul.rm`), on
+/// the given Kamailio node (the server's first node when `None`).
+pub async fn delete_registration(aor: &str, node: Option<&str>) -> Result<(), ApiError> {
+    let mut url = format!("/api/v1/registrations/{}", enc(aor));
+    if node.is_some() {
+        url.push('?');
+        url.push_str(&node_param(node));
+    }
+    delete(&url).await
+}
+
+/// `DELETE /api/v1/registrations/{aor}/contacts?contact=[&node=]`: one contact
+/// (`ul.rm_contact`).
+pub async fn delete_contact(aor: &str, contact: &str, node: Option<&str>) -> Result<(), ApiError> {
+    let mut url = format!(
         "/api/v1/registrations/{}/contacts?contact={}",
         enc(aor),
         enc(contact)
-    ))
-    .await
+    );
+    if node.is_some() {
+        url.push('&');
+        url.push_str(&node_param(node));
+    }
+    delete(&url).await
 }
 
 /// `GET /api/v1/health`. A server may answer 503 with the same body when a check is

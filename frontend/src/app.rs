@@ -281,7 +281,7 @@ fn HealthBadge() -> impl IntoView {
                     tip.push(n.clone());
                 }
                 if let Some(p) = c.processes {
-                    tip.push(format!("{p} processes"));
+                    tip.push(i18n.f(K::ProcessCount, &[("n", &p.to_string())]));
                 }
                 if let Some(ms) = c.latency_ms {
                     tip.push(format!("{ms:.0} ms"));

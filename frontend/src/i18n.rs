@@ -109,6 +109,7 @@ keys! {
     HealthUnreachable => "无法连接 API", "API unreachable";
     CheckDatabase => "数据库连接", "Database connection";
     CheckRpc => "RPC 接口", "RPC interface";
+    ProcessCount => "{n} 个进程", "{n} processes";
     CheckProcesses => "Kamailio 进程", "Kamailio processes";
 
     // Registrations toolbar
@@ -155,6 +156,7 @@ keys! {
     DetFlags => "标志 (flags / cflags)", "Flags (flags / cflags)";
     DetMethods => "方法位掩码 (methods)", "Methods bitmask";
     DetSource => "数据来源", "Source";
+    DetNode => "Kamailio 节点", "Kamailio node";
     NotSet => "—", "—";
 
     // Expiry

@@ -27,12 +27,14 @@ enum DeleteTarget {
         aor: String,
         username: String,
         contacts: Vec<String>,
+        node: Option<String>,
     },
     /// One contact of a user with several (`ul.rm_contact`).
     Contact {
         aor: String,
         username: String,
         contact: String,
+        node: Option<String>,
     },
 }
 
@@ -64,7 +66,12 @@ fn local_clock(ms: f64) -> String {
 }
 
 fn row_key(r: &Registration) -> String {
-    format!("{}\u{1f}{}", r.aor, r.contact)
+    format!("{}\u{1f}{}\u{1f}{}", r.node.as_deref().unwrap_or(""), r.aor, r.contact)
+}
+
+/// One user's registration: per node, for memory items read from several nodes.
+fn aor_key(r: &Registration) -> String {
+    format!("{}\u{1f}{}", r.node.as_deref().unwrap_or(""), r.aor)
 }
 
 fn opt(v: &Option<String>) -> String {
@@ -215,7 +222,7 @@ pub fn LocationsPage() -> impl IntoView {
     let per_aor = Memo::new(move |_| {
         let mut m: HashMap<String, Vec<String>> = HashMap::new();
         for r in items.get() {
-            m.entry(r.aor.clone()).or_default().push(r.contact.clone());
+            m.entry(aor_key(&r)).or_default().push(r.contact.clone());
         }
         m
     });
@@ -453,7 +460,7 @@ fn RegTable(
                         .into_iter()
                         .enumerate()
                         .map(|(i, r)| {
-                            let contacts = per_aor.get(&r.aor).cloned().unwrap_or_default();
+                            let contacts = per_aor.get(&aor_key(&r)).cloned().unwrap_or_default();
                             view! {
                                 <RegRow r=r contacts=contacts odd=i % 2 == 1 expanded=expanded
                                     target=target now=now loaded_at=loaded_at i18n=i18n/>
@@ -528,15 +535,18 @@ fn RegRow(
         }
     };
 
+    // Memory rows name the node they were read from: delete there.
     let ask_delete_user = {
         let aor = r.aor.clone();
         let username = r.username.clone();
         let contacts = contacts.clone();
+        let node = r.node.clone();
         move |_| {
             target.set(Some(DeleteTarget::User {
                 aor: aor.clone(),
                 username: username.clone(),
                 contacts: contacts.clone(),
+                node: node.clone(),
             }))
         }
     };
@@ -544,11 +554,13 @@ fn RegRow(
         let aor = r.aor.clone();
         let username = r.username.clone();
         let contact = r.contact.clone();
+        let node = r.node.clone();
         move |_| {
             target.set(Some(DeleteTarget::Contact {
                 aor: aor.clone(),
                 username: username.clone(),
                 contact: contact.clone(),
+                node: node.clone(),
             }))
         }
     };
@@ -650,6 +662,7 @@ fn details_view(r: &Registration, i18n: I18n) -> impl Fn() -> AnyView + Clone + 
             (K::DetCseq, "cseq", r.cseq.map(|v| v.to_string())),
             (K::DetLastModified, "last-modified", r.last_modified.as_ref().map(local_time)),
             (K::DetUlState, "ul-state", r.ul_state.clone()),
+            (K::DetNode, "node", r.node.clone()),
             (K::DetPath, "path", r.path.clone()),
             (K::DetInstance, "instance", r.instance.clone()),
             (K::DetRegId, "reg-id", r.reg_id.map(|v| v.to_string())),
@@ -757,8 +770,12 @@ fn ConfirmDialog(
         failure.set(None);
         spawn_local(async move {
             let result = match &t {
-                DeleteTarget::User { aor, .. } => api::delete_registration(aor).await,
-                DeleteTarget::Contact { aor, contact, .. } => api::delete_contact(aor, contact).await,
+                DeleteTarget::User { aor, node, .. } => {
+                    api::delete_registration(aor, node.as_deref()).await
+                }
+                DeleteTarget::Contact { aor, contact, node, .. } => {
+                    api::delete_contact(aor, contact, node.as_deref()).await
+                }
             };
             busy.set(false);
             match result {
