@@ -5,16 +5,18 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Local};
 use gloo_timers::future::TimeoutFuture;
-use kamscope_api_types::common::DEFAULT_LIMIT;
+use kamscope_api_types::common::{DEFAULT_LIMIT, MAX_LIMIT};
 use kamscope_api_types::usrloc::{ExpiryState, Registration, RegistrationSource};
 use kamscope_api_types::Page;
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError, RegQuery};
-use crate::app::set_page_title;
+use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
 
 const LIMITS: [u32; 6] = [20, 50, 100, 200, 500, 1000];
@@ -93,11 +95,53 @@ pub fn LocationsPage() -> impl IntoView {
     let i18n = use_i18n();
     set_page_title(K::PageLocations);
 
-    // Query state.
-    let source = RwSignal::new(RegistrationSource::Db);
-    let q_input = RwSignal::new(String::new());
-    let q = RwSignal::new(String::new());
-    let limit = RwSignal::new(DEFAULT_LIMIT);
+    // Query state; source, search and page size start from the URL and are kept in it
+    // (`?source=memory&q=ali&limit=100`), so a reload or a shared link shows the same.
+    let initial = use_query_map().get_untracked();
+    let source = RwSignal::new(match initial.get("source").as_deref() {
+        Some("memory") => RegistrationSource::Memory,
+        _ => RegistrationSource::Db,
+    });
+    let q0 = initial.get("q").map(|q| q.trim().to_string()).unwrap_or_default();
+    let q_input = RwSignal::new(q0.clone());
+    let q = RwSignal::new(q0);
+    let limit = RwSignal::new(
+        initial
+            .get("limit")
+            .and_then(|l| l.parse::<u32>().ok())
+            .filter(|l| (1..=MAX_LIMIT).contains(l))
+            .unwrap_or(DEFAULT_LIMIT),
+    );
+    let navigate = use_navigate();
+    Effect::new(move |prev: Option<()>| {
+        let mut params = Vec::new();
+        if source.get() == RegistrationSource::Memory {
+            params.push("source=memory".to_string());
+        }
+        let q = q.get();
+        if !q.is_empty() {
+            params.push(format!("q={}", api::enc(&q)));
+        }
+        let limit = limit.get();
+        if limit != DEFAULT_LIMIT {
+            params.push(format!("limit={limit}"));
+        }
+        if prev.is_some() {
+            let mut url = PageId::Locations.path().to_string();
+            if !params.is_empty() {
+                url.push('?');
+                url.push_str(&params.join("&"));
+            }
+            navigate(
+                &url,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
     // Cursors of the pages seen so far: the last one is the current page's.
     let cursors: RwSignal<Vec<Option<String>>> = RwSignal::new(vec![None]);
     let reload = RwSignal::new(0u32);
@@ -603,8 +647,8 @@ fn RegRow(
             <td class="tech cell-contact" data-testid="cell-contact">{r.contact.clone()}</td>
             <td class="cell-expires" data-testid="cell-expires">{expiry}</td>
             <td class="tech cell-ua" data-testid="cell-user-agent" title=ua.clone()>{ua.clone()}</td>
-            <td class="tech" data-testid="cell-received">{received}</td>
-            <td class="tech" data-testid="cell-socket">{socket}</td>
+            <td class="tech cell-wrap" data-testid="cell-received">{received}</td>
+            <td class="tech cell-wrap" data-testid="cell-socket">{socket}</td>
             <td class="cell-actions">
                 <button type="button" class="btn btn-danger btn-sm" data-testid="delete-user"
                     title=move || i18n.t(K::DeleteContactHint) on:click=ask_delete_user>

@@ -175,6 +175,7 @@ test("searching by username narrows the table to that user", { skip: EXPECT_USER
   const users = await listedUsers();
   assert.ok(users.includes(user), `${user} is listed after searching for it`);
   for (const u of users) assert.ok(u.toLowerCase().includes(user.toLowerCase()), `${u} does not match the search ${user}`);
+  assert.match(page.url(), new RegExp(`[?&]q=${encodeURIComponent(user)}(&|$)`), "the search is kept in the URL");
   const others = EXPECT_USERS.filter((u) => !u.toLowerCase().includes(user.toLowerCase()));
   for (const u of others) assert.ok(!users.includes(u), `${u} is still listed after searching for ${user}`);
   // Clear the search: everyone is back.
@@ -223,6 +224,12 @@ test("Load from memory switches the source and lists the users from Kamailio's m
   const sources = await page.$$eval(sel("reg-row"), (rows) => rows.map((r) => r.dataset.source));
   assert.ok(sources.every((s) => s === "memory"), `rows from: ${[...new Set(sources)].join(", ")}`);
   if (DELETE_USER) assert.ok(!(await listedUsers()).includes(DELETE_USER), `${DELETE_USER} is still in memory`);
+  // The source is in the URL: a reload (or a shared link) shows memory again.
+  assert.match(page.url(), /[?&]source=memory(&|$)/);
+  await page.reload();
+  await page.waitForSelector(`${sel("source-badge")}[data-source="memory"]`);
+  await waitLoaded();
+  await waitForUsers(STILL_LISTED);
   // And back to the database.
   await page.click(sel("source-toggle"));
   await page.waitForSelector(`${sel("source-badge")}[data-source="db"]`);
@@ -238,6 +245,8 @@ test("the language switch changes every label (en <-> zh-CN) and is remembered",
     await page.waitForSelector(sel("details-row"));
   }
 
+  // Let a toast from an earlier step go, for clean screenshots.
+  await page.waitForSelector(sel("toast"), { state: "detached", timeout: 10000 });
   await setLang("en");
   await checkLabels("en");
   console.log(`screenshot: ${await shot("locations-en.png")}`);
