@@ -29,7 +29,7 @@ for s in mariadb postgres; do
     lab/$s.sh start || fail "starting $s"
 done
 
-step "3/6 cargo test --workspace (unit, OpenAPI drift, acceptance on SQLite/MariaDB/PostgreSQL + 5,000 registrations)"
+step "3/6 cargo test --workspace (unit, OpenAPI drift, acceptance on SQLite/MariaDB/PostgreSQL: registrations incl. 5,000, dialogs incl. 1,000 calls, dashboard, two nodes)"
 set +e
 cargo test --workspace --no-fail-fast -- --nocapture 2>&1 | tee "$OUT/cargo-test.log"
 rc=${PIPESTATUS[0]}
@@ -37,7 +37,9 @@ set -e
 ((rc == 0)) || fail "cargo test (log: tests/output/cargo-test.log)"
 # Every backend's suite and the scale run must have run, not been filtered or skipped.
 for t in registrations_sqlite registrations_mariadb registrations_postgres registrations_use_domain_postgres \
-    database_down_is_503 five_thousand_registrations_page_by_page committed_openapi_matches_the_code; do
+    database_down_is_503 five_thousand_registrations_page_by_page committed_openapi_matches_the_code \
+    dialogs_sqlite dialogs_mariadb dialogs_postgres dashboard_sqlite dashboard_mariadb dashboard_postgres \
+    thousand_concurrent_calls_mariadb two_nodes_and_shared_rpc_rounds; do
     grep -qE "^test $t \.\.\. ok$" "$OUT/cargo-test.log" || fail "acceptance test $t did not run and pass"
 done
 

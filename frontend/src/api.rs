@@ -61,8 +61,12 @@ async fn problem(resp: Response) -> ApiError {
     }
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let resp = Request::get(url)
+/// Query parameters; gloo-net encodes them (URLSearchParams).
+type Params<'a> = Vec<(&'static str, &'a str)>;
+
+async fn get_json<T: DeserializeOwned>(path: &str, params: Params<'_>) -> Result<T, ApiError> {
+    let resp = Request::get(path)
+        .query(params)
         .header("Accept", "application/json")
         .send()
         .await
@@ -75,8 +79,9 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
-async fn delete(url: &str) -> Result<(), ApiError> {
-    let resp = Request::delete(url)
+async fn delete(path: &str, params: Params<'_>) -> Result<(), ApiError> {
+    let resp = Request::delete(path)
+        .query(params)
         .header("Accept", "application/json")
         .send()
         .await
@@ -96,56 +101,38 @@ pub struct RegQuery {
     pub cursor: Option<String>,
 }
 
-pub fn registrations_url(query: &RegQuery) -> String {
-    let mut url = format!(
-        "/api/v1/registrations?source={}&limit={}",
-        source_param(query.source),
-        query.limit
-    );
+/// `GET /api/v1/registrations?source=&q=&limit=&cursor=`
+pub async fn list_registrations(query: &RegQuery) -> Result<Page<Registration>, ApiError> {
+    let limit = query.limit.to_string();
+    let mut params: Params = vec![("source", source_param(query.source)), ("limit", &limit)];
     let q = query.q.trim();
     if !q.is_empty() {
-        url.push_str("&q=");
-        url.push_str(&enc(q));
+        params.push(("q", q));
     }
     if let Some(cursor) = &query.cursor {
-        url.push_str("&cursor=");
-        url.push_str(&enc(cursor));
+        params.push(("cursor", cursor));
     }
-    url
-}
-
-pub async fn list_registrations(query: &RegQuery) -> Result<Page<Registration>, ApiError> {
-    get_json(&registrations_url(query)).await
-}
-
-fn node_param(node: Option<&str>) -> String {
-    node.map(|n| format!("node={}", enc(n))).unwrap_or_default()
+    get_json("/api/v1/registrations", params).await
 }
 
 /// `DELETE /api/v1/registrations/{aor}[?node=]`: all contacts of the user (`ul.rm`), on
 /// the given Kamailio node (the server's first node when `None`).
 pub async fn delete_registration(aor: &str, node: Option<&str>) -> Result<(), ApiError> {
-    let mut url = format!("/api/v1/registrations/{}", enc(aor));
-    if node.is_some() {
-        url.push('?');
-        url.push_str(&node_param(node));
+    let mut params: Params = vec![];
+    if let Some(node) = node {
+        params.push(("node", node));
     }
-    delete(&url).await
+    delete(&format!("/api/v1/registrations/{}", enc(aor)), params).await
 }
 
 /// `DELETE /api/v1/registrations/{aor}/contacts?contact=[&node=]`: one contact
 /// (`ul.rm_contact`).
 pub async fn delete_contact(aor: &str, contact: &str, node: Option<&str>) -> Result<(), ApiError> {
-    let mut url = format!(
-        "/api/v1/registrations/{}/contacts?contact={}",
-        enc(aor),
-        enc(contact)
-    );
-    if node.is_some() {
-        url.push('&');
-        url.push_str(&node_param(node));
+    let mut params: Params = vec![("contact", contact)];
+    if let Some(node) = node {
+        params.push(("node", node));
     }
-    delete(&url).await
+    delete(&format!("/api/v1/registrations/{}/contacts", enc(aor)), params).await
 }
 
 /// `GET /api/v1/health`. A server may answer 503 with the same body when a check is

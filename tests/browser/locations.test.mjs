@@ -160,6 +160,27 @@ test("the shell links the manual's eight pages; unbuilt pages and unknown paths 
   await waitLoaded();
 });
 
+test("paging: next page follows next_cursor, first page comes back", async () => {
+  await page.selectOption(sel("limit-select"), "20");
+  await waitLoaded();
+  assert.match(page.url(), /[?&]limit=20(&|$)/);
+  const firstPage = await page.$$eval(sel("reg-row"), (rows) => rows.map((r) => r.dataset.aor + " " + r.dataset.contact));
+  assert.ok(firstPage.length <= 20, `${firstPage.length} rows with a page size of 20`);
+  if (await page.isEnabled(sel("next-page"))) {
+    await page.click(sel("next-page"));
+    await page.waitForFunction((id) => document.querySelector(id)?.textContent.includes("2"), sel("page-number"));
+    await waitLoaded();
+    const second = await page.$$eval(sel("reg-row"), (rows) => rows.map((r) => r.dataset.aor + " " + r.dataset.contact));
+    assert.ok(second.length > 0, "the second page is not empty");
+    for (const row of second) assert.ok(!firstPage.includes(row), `${row} is on both pages`);
+    await page.click(sel("first-page"));
+    await page.waitForFunction((id) => document.querySelector(id)?.textContent.includes("1"), sel("page-number"));
+    await waitLoaded();
+  }
+  await page.selectOption(sel("limit-select"), "1000");
+  await waitLoaded();
+});
+
 test("searching by username narrows the table to that user", { skip: EXPECT_USERS.length === 0 && "no KAMSCOPE_EXPECT_USERS" }, async () => {
   const user = STILL_LISTED[0] || EXPECT_USERS[0];
   await page.fill(sel("search-input"), user);
