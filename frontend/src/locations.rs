@@ -479,7 +479,11 @@ fn RegTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let th = move |k: K, id: &'static str| {
-        view! { <th data-testid=format!("col-{id}") scope="col">{move || i18n.t(k)}</th> }
+        view! {
+            <th class=format!("col-{id}") data-testid=format!("col-{id}") scope="col">
+                {move || i18n.t(k)}
+            </th>
+        }
     };
     view! {
         <table class="grid" data-testid="registrations-table">

@@ -3,10 +3,11 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use kamscope_api_types::dialog::{Dialog, DialogLeg, DialogRecord, DialogSource, DialogState};
-use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use crate::entity::{acc_cdrs, dialog};
+use crate::usrloc::like_contains;
 use crate::time::{from_epoch, read_datetime, read_f64, read_i64, read_string, select_datetime};
 use crate::{DbError, KamailioDb};
 
@@ -25,11 +26,6 @@ pub trait DialogDb: Send + Sync {
     async fn dialogs(&self, filter: &DialogFilter, limit: u64, after_id: Option<i64>) -> Result<(Vec<Dialog>, Option<i64>), DbError>;
     /// A page of ended calls from `acc_cdrs`, newest first; cursor: the last id.
     async fn dialog_records(&self, call_id: Option<&str>, limit: u64, before_id: Option<i64>) -> Result<(Vec<DialogRecord>, Option<i64>), DbError>;
-}
-
-fn like_contains(q: &str) -> LikeExpr {
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 fn page<T>(mut items: Vec<T>, mut keys: Vec<i64>, limit: u64) -> (Vec<T>, Option<i64>) {

@@ -32,7 +32,7 @@ pub trait UsrlocDb: Send + Sync {
 }
 
 /// Escapes LIKE wildcards so a search for `a_b` finds `a_b`, not `axb`.
-fn like_contains(q: &str) -> LikeExpr {
+pub(crate) fn like_contains(q: &str) -> LikeExpr {
     let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }

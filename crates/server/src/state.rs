@@ -110,6 +110,14 @@ impl AppState {
         }
     }
 
+    /// The nodes a list request means: `node=NAME`, `node=all`, or the first node.
+    pub fn nodes_for(&self, raw: Option<&str>) -> Result<Vec<&Node>, ApiError> {
+        Ok(match self.choose_node(raw, true)? {
+            NodeChoice::One(n) => vec![n],
+            NodeChoice::All => self.nodes.iter().collect(),
+        })
+    }
+
     /// The node a single-node request means (`node=` or the default).
     pub fn node(&self, raw: Option<&str>) -> Result<&Node, ApiError> {
         match self.choose_node(raw, false)? {

@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 use super::parse_limit;
 use crate::cursor;
 use crate::error::ApiError;
-use crate::state::{AppState, Node, NodeChoice};
+use crate::state::{AppState, Node};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -94,10 +94,7 @@ pub async fn list_dialogs(state: web::Data<AppState>, query: web::Query<DialogQu
     let wrong_cursor = || ApiError::bad_param("cursor", "belongs to the other `source`; start again without a cursor");
     match query.source.as_deref().map(str::trim) {
         None | Some("") | Some("memory") => {
-            let nodes: Vec<&Node> = match state.choose_node(query.node.as_deref(), true)? {
-                NodeChoice::One(n) => vec![n],
-                NodeChoice::All => state.nodes.iter().collect(),
-            };
+            let nodes = state.nodes_for(query.node.as_deref())?;
             let after = match after {
                 None => None,
                 Some(DialogCursor::Memory { n, e, i }) => Some((n, e, i)),

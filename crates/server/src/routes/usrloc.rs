@@ -13,7 +13,7 @@ use super::dialog::NodeQuery;
 use super::parse_limit;
 use crate::cursor;
 use crate::error::ApiError;
-use crate::state::{AppState, Node, NodeChoice};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -100,10 +100,7 @@ pub async fn list_registrations(
                 Some(RegCursor::Memory(c)) => Some(c),
                 Some(RegCursor::Db(_)) => return Err(wrong_source_cursor()),
             };
-            let nodes: Vec<&Node> = match state.choose_node(query.node.as_deref(), true)? {
-                NodeChoice::One(n) => vec![n],
-                NodeChoice::All => state.nodes.iter().collect(),
-            };
+            let nodes = state.nodes_for(query.node.as_deref())?;
             // Nodes in configuration order, each node's contacts by (AoR, contact).
             let first = match &after {
                 Some(c) => nodes.iter().position(|n| n.name == c.n).ok_or_else(|| {
