@@ -41,7 +41,7 @@ const LABELS = {
 // Latin words allowed on the zh-CN page: the manual's own terms and technical names.
 const ZH_ALLOWED = new Set([
   "kamscope", "Kamailio", "SIP", "CDR", "User-Agent", "Socket", "usrloc", "HTTP", "API", "RPC",
-  "AOR", "Call-ID", "CSeq", "q", "Path", "Reg-Id", "RUID", "flags", "cflags", "methods", "sip.instance", "s",
+  "AOR", "Call-ID", "CSeq", "q", "Path", "Reg-Id", "RUID", "flags", "cflags", "methods", "sip.instance",
 ]);
 
 let browser, context, page;
