@@ -60,7 +60,7 @@ fi
 # 3. The wasm.
 say "cargo build --release (wasm32-unknown-unknown, build-std)"
 "$CARGO" build --release
-WASM="$HERE/target/wasm32-unknown-unknown/release/$CRATE.wasm"
+WASM="${CARGO_TARGET_DIR:-$HERE/target}/wasm32-unknown-unknown/release/$CRATE.wasm"
 [[ -f "$WASM" ]] || { echo "no $WASM" >&2; exit 1; }
 
 # 4. dist/: content-hashed names, so a browser never mixes old and new files.
