@@ -12,13 +12,13 @@ pub enum ApiError {
     BadParam { param: String, detail: String },
     #[error("{0}")]
     NotFound(String),
-    /// Kamailio's JSON-RPC cannot be reached.
-    #[error("Kamailio is unavailable: {0}")]
+    /// Kamailio's JSON-RPC cannot be reached (the text names the URL and the cause).
+    #[error("{0}")]
     KamailioUnavailable(String),
     /// Kamailio answered, but with an error kamscope did not expect.
-    #[error("Kamailio refused the request: {0}")]
+    #[error("{0}")]
     KamailioError(String),
-    #[error("The database is unavailable: {0}")]
+    #[error("Kamailio's database is unavailable: {0}")]
     DbUnavailable(String),
     #[error("Internal error: {0}")]
     Internal(String),
@@ -89,7 +89,7 @@ impl From<RpcError> for ApiError {
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
-            DbError::Unavailable(_) => ApiError::DbUnavailable(e.to_string()),
+            DbError::Unavailable(reason) => ApiError::DbUnavailable(reason),
             DbError::Query(_) | DbError::BadUrl(_) => ApiError::Internal(e.to_string()),
         }
     }
