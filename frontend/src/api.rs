@@ -1,6 +1,8 @@
 //! Calls to kamscope's `/api/v1`. The JSON shapes are `kamscope-api-types`, shared with
 //! the server; errors are RFC 9457 problem details.
 use gloo_net::http::{Request, Response};
+use kamscope_api_types::dashboard::Dashboard;
+use kamscope_api_types::dialog::{Dialog, DialogRecord, DialogSource, DialogStats};
 use kamscope_api_types::health::Health;
 use kamscope_api_types::usrloc::{Registration, RegistrationSource};
 use kamscope_api_types::{Page, Problem};
@@ -99,9 +101,11 @@ pub struct RegQuery {
     pub q: String,
     pub limit: u32,
     pub cursor: Option<String>,
+    /// Memory source: a node name or `all`; `None` is the server's default node.
+    pub node: Option<String>,
 }
 
-/// `GET /api/v1/registrations?source=&q=&limit=&cursor=`
+/// `GET /api/v1/registrations?source=&q=&limit=&cursor=[&node=]`
 pub async fn list_registrations(query: &RegQuery) -> Result<Page<Registration>, ApiError> {
     let limit = query.limit.to_string();
     let mut params: Params = vec![("source", source_param(query.source)), ("limit", &limit)];
@@ -111,6 +115,11 @@ pub async fn list_registrations(query: &RegQuery) -> Result<Page<Registration>, 
     }
     if let Some(cursor) = &query.cursor {
         params.push(("cursor", cursor));
+    }
+    if query.source == RegistrationSource::Memory {
+        if let Some(node) = &query.node {
+            params.push(("node", node));
+        }
     }
     get_json("/api/v1/registrations", params).await
 }
@@ -150,4 +159,109 @@ pub async fn health() -> Result<Health, ApiError> {
         Err(e) if (200..300).contains(&status) => Err(ApiError::Decode(e.to_string())),
         Err(_) => Err(ApiError::Http { status, title: None, detail: None }),
     }
+}
+
+pub fn dialog_source_param(source: DialogSource) -> &'static str {
+    match source {
+        DialogSource::Memory => "memory",
+        DialogSource::Db => "db",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DialogFilter {
+    /// Exact Call-ID.
+    pub call_id: String,
+    /// Part of the From URI.
+    pub from_uri: String,
+    /// Part of the To URI.
+    pub to_uri: String,
+    /// Kamailio's state code 1-5.
+    pub state: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DialogQuery {
+    pub source: DialogSource,
+    /// Memory source: a node name or `all`; `None` is the server's default node.
+    pub node: Option<String>,
+    pub filter: DialogFilter,
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+/// `GET /api/v1/dialogs?source=&node=&call_id=&from_uri=&to_uri=&state=&limit=&cursor=`
+pub async fn list_dialogs(query: &DialogQuery) -> Result<Page<Dialog>, ApiError> {
+    let limit = query.limit.to_string();
+    let state = query.filter.state.map(|s| s.to_string());
+    let mut params: Params = vec![("source", dialog_source_param(query.source)), ("limit", &limit)];
+    if query.source == DialogSource::Memory {
+        if let Some(node) = &query.node {
+            params.push(("node", node));
+        }
+    }
+    let f = &query.filter;
+    for (name, v) in [("call_id", &f.call_id), ("from_uri", &f.from_uri), ("to_uri", &f.to_uri)] {
+        if !v.trim().is_empty() {
+            params.push((name, v.trim()));
+        }
+    }
+    if let Some(s) = &state {
+        params.push(("state", s));
+    }
+    if let Some(cursor) = &query.cursor {
+        params.push(("cursor", cursor));
+    }
+    get_json("/api/v1/dialogs", params).await
+}
+
+/// `GET /api/v1/dialogs/stats[?node=]`
+pub async fn dialog_stats(node: Option<&str>) -> Result<DialogStats, ApiError> {
+    let mut params: Params = vec![];
+    if let Some(node) = node {
+        params.push(("node", node));
+    }
+    get_json("/api/v1/dialogs/stats", params).await
+}
+
+/// `GET /api/v1/dialogs/history?call_id=&limit=&cursor=`: ended calls (acc_cdrs).
+pub async fn dialog_history(
+    call_id: &str,
+    limit: u32,
+    cursor: Option<&str>,
+) -> Result<Page<DialogRecord>, ApiError> {
+    let limit = limit.to_string();
+    let mut params: Params = vec![("limit", &limit)];
+    if !call_id.trim().is_empty() {
+        params.push(("call_id", call_id.trim()));
+    }
+    if let Some(cursor) = cursor {
+        params.push(("cursor", cursor));
+    }
+    get_json("/api/v1/dialogs/history", params).await
+}
+
+/// `POST /api/v1/dialogs/{h_entry}/{h_id}/end[?node=]`: Kamailio sends BYE to both
+/// parties. 404 when the dialog is gone already.
+pub async fn end_dialog(h_entry: u32, h_id: u32, node: Option<&str>) -> Result<(), ApiError> {
+    let mut params: Params = vec![];
+    if let Some(node) = node {
+        params.push(("node", node));
+    }
+    let resp = Request::post(&format!("/api/v1/dialogs/{h_entry}/{h_id}/end"))
+        .query(params)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(problem(resp).await)
+    }
+}
+
+/// `GET /api/v1/dashboard`
+pub async fn dashboard() -> Result<Dashboard, ApiError> {
+    get_json("/api/v1/dashboard", vec![]).await
 }

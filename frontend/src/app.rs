@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{provide_i18n, use_i18n, Lang, K};
+use crate::dialogs::DialogsPage;
 use crate::locations::LocationsPage;
+use crate::monitoring::MonitoringPage;
 
 /// The pages of the operator's manual, in its order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +84,7 @@ impl PageId {
     }
 
     pub fn built(self) -> bool {
-        matches!(self, PageId::Locations)
+        matches!(self, PageId::Locations | PageId::Dialogs | PageId::Monitoring)
     }
 }
 
@@ -120,13 +122,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/kamailio/locations"/> }/>
                     <Route path=path!("/kamailio") view=|| view! { <Redirect path="/kamailio/locations"/> }/>
                     <Route path=path!("/kamailio/locations") view=LocationsPage/>
-                    <Route path=path!("/kamailio/dialogs") view=|| view! { <NotBuilt page=PageId::Dialogs/> }/>
+                    <Route path=path!("/kamailio/dialogs") view=DialogsPage/>
                     <Route path=path!("/kamailio/cdr") view=|| view! { <NotBuilt page=PageId::Cdr/> }/>
                     <Route path=path!("/kamailio/siptrace") view=|| view! { <NotBuilt page=PageId::Siptrace/> }/>
                     <Route path=path!("/kamailio/topos") view=|| view! { <NotBuilt page=PageId::Topos/> }/>
                     <Route path=path!("/kamailio/presence") view=|| view! { <NotBuilt page=PageId::Presence/> }/>
                     <Route path=path!("/kamailio/msilo") view=|| view! { <NotBuilt page=PageId::Msilo/> }/>
-                    <Route path=path!("/kamailio/monitoring") view=|| view! { <NotBuilt page=PageId::Monitoring/> }/>
+                    <Route path=path!("/kamailio/monitoring") view=MonitoringPage/>
                 </Routes>
             </Shell>
         </Router>

@@ -3,13 +3,11 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, Local};
 use gloo_timers::future::TimeoutFuture;
 use kamscope_api_types::common::{DEFAULT_LIMIT, MAX_LIMIT};
 use kamscope_api_types::usrloc::{ExpiryState, Registration, RegistrationSource};
 use kamscope_api_types::Page;
 use leptos::ev::KeyboardEvent;
-use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -18,6 +16,10 @@ use leptos_router::NavigateOptions;
 use crate::api::{self, ApiError, RegQuery};
 use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
+use crate::ui::{
+    emph, local_clock, local_time, node_names, ConfirmModal, ErrorBox, NodeSelect, Toast,
+    ToastMsg,
+};
 
 const LIMITS: [u32; 6] = [20, 50, 100, 200, 500, 1000];
 const SEARCH_DEBOUNCE_MS: u32 = 350;
@@ -50,23 +52,6 @@ impl DeleteTarget {
     }
 }
 
-/// `2026-11-26 10:12:03` in the browser's time zone.
-fn local_time(dt: &DateTime<FixedOffset>) -> String {
-    dt.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
-}
-
-fn local_clock(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!(
-        "{:02}:{:02}:{:02}",
-        d.get_hours(),
-        d.get_minutes(),
-        d.get_seconds()
-    )
-}
-
 fn row_key(r: &Registration) -> String {
     format!("{}\u{1f}{}\u{1f}{}", r.node.as_deref().unwrap_or(""), r.aor, r.contact)
 }
@@ -82,12 +67,7 @@ fn opt(v: &Option<String>) -> String {
 
 /// A message with `{user}` in it, the user name set apart as a technical value.
 fn with_user(text: &'static str, user: &str) -> impl IntoView {
-    let (before, after) = text.split_once("{user}").unwrap_or((text, ""));
-    view! {
-        {before}
-        <strong class="tech" data-testid="user-name">{user.to_string()}</strong>
-        {after}
-    }
+    emph(text, "user", user, "user-name")
 }
 
 #[component]
@@ -104,6 +84,9 @@ pub fn LocationsPage() -> impl IntoView {
     });
     let q0 = initial.get("q").map(|q| q.trim().to_string()).unwrap_or_default();
     let q_input = RwSignal::new(q0.clone());
+    // Memory source with several nodes: which node (`None`: the server's default).
+    let node: RwSignal<Option<String>> = RwSignal::new(initial.get("node").filter(|n| !n.is_empty()));
+    let nodes = node_names();
     let q = RwSignal::new(q0);
     let limit = RwSignal::new(
         initial
@@ -117,6 +100,9 @@ pub fn LocationsPage() -> impl IntoView {
         let mut params = Vec::new();
         if source.get() == RegistrationSource::Memory {
             params.push("source=memory".to_string());
+            if let Some(n) = node.get() {
+                params.push(format!("node={}", api::enc(&n)));
+            }
         }
         let q = q.get();
         if !q.is_empty() {
@@ -156,8 +142,7 @@ pub fn LocationsPage() -> impl IntoView {
     // UI state.
     let expanded: RwSignal<HashSet<String>> = RwSignal::new(HashSet::new());
     let target: RwSignal<Option<DeleteTarget>> = RwSignal::new(None);
-    let toast: RwSignal<Option<(K, String)>> = RwSignal::new(None);
-    let toast_gen = StoredValue::new(0u64);
+    let toast = Toast::new();
     let debounce_gen = StoredValue::new(0u64);
 
     // A clock for the "seconds left" column.
@@ -176,6 +161,7 @@ pub fn LocationsPage() -> impl IntoView {
             q: q.get(),
             limit: limit.get(),
             cursor: cursors.with(|c| c.last().cloned().flatten()),
+            node: node.get(),
         };
         let my = seq.get_value() + 1;
         seq.set_value(my);
@@ -248,15 +234,7 @@ pub fn LocationsPage() -> impl IntoView {
         });
     };
     let show_toast = move |k: K, user: String| {
-        toast.set(Some((k, user)));
-        toast_gen.update_value(|g| *g += 1);
-        let gen = toast_gen.get_value();
-        spawn_local(async move {
-            TimeoutFuture::new(5000).await;
-            if toast_gen.get_value() == gen {
-                toast.set(None);
-            }
-        });
+        toast.show(ToastMsg { key: k, name: "user", value: user, testid: "user-name", tone: "ok" });
     };
 
     // Derived views of the current page.
@@ -327,6 +305,9 @@ pub fn LocationsPage() -> impl IntoView {
                     on:click=toggle_source>
                     {move || i18n.t(if source_is_memory() { K::LoadFromDb } else { K::LoadFromMemory })}
                 </button>
+                <Show when=source_is_memory>
+                    <NodeSelect names=nodes node=node on_change=move || reset_paging()/>
+                </Show>
                 <span class="source-badge" data-testid="source-badge"
                     data-source=move || api::source_param(source.get())
                     class:memory=source_is_memory>
@@ -453,17 +434,7 @@ pub fn LocationsPage() -> impl IntoView {
 
             <ConfirmDialog target=target reload=reload on_done=move |k, user| show_toast(k, user)/>
 
-            {move || {
-                toast
-                    .get()
-                    .map(|(k, user)| {
-                        view! {
-                            <div class="toast" role="status" data-testid="toast">
-                                {move || with_user(i18n.t(k), &user)}
-                            </div>
-                        }
-                    })
-            }}
+            {toast.view()}
         </section>
     }
 }
@@ -751,41 +722,6 @@ fn details_view(r: &Registration, i18n: I18n) -> impl Fn() -> AnyView + Clone + 
 }
 
 #[component]
-fn ErrorBox(err: ApiError, #[prop(into)] on_retry: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    let status = err.status();
-    let (title, detail) = match &err {
-        ApiError::Http { title, detail, .. } => (title.clone(), detail.clone()),
-        ApiError::Network(m) | ApiError::Decode(m) => (None, Some(m.clone())),
-    };
-    let kind = err.clone();
-    let heading = move || match (&kind, &title) {
-        (ApiError::Http { .. }, Some(t)) => t.clone(),
-        (ApiError::Http { status, .. }, None) => {
-            i18n.f(K::HttpStatus, &[("n", &status.to_string())])
-        }
-        (ApiError::Network(_), _) => i18n.t(K::NetworkError).to_string(),
-        (ApiError::Decode(_), _) => i18n.t(K::DecodeError).to_string(),
-    };
-    view! {
-        <div class="state state-error" role="alert" data-testid="error"
-            data-status=status.map(|s| s.to_string()).unwrap_or_default()>
-            <p class="state-kicker">
-                {move || i18n.t(K::LoadFailed)}
-                {status.map(|s| view! { <span class="status-code tech">{format!(" · HTTP {s}")}</span> })}
-            </p>
-            <p class="state-title" data-testid="error-title">{heading}</p>
-            {detail.map(|d| view! { <p class="state-detail tech" data-testid="error-detail">{d}</p> })}
-            {(status == Some(503))
-                .then(|| view! { <p class="state-hint" data-testid="error-503">{move || i18n.t(K::Unavailable503)}</p> })}
-            <button type="button" class="btn" data-testid="retry-button" on:click=move |_| on_retry.run(())>
-                {move || i18n.t(K::Retry)}
-            </button>
-        </div>
-    }
-}
-
-#[component]
 fn ConfirmDialog(
     target: RwSignal<Option<DeleteTarget>>,
     reload: RwSignal<u32>,
@@ -794,22 +730,11 @@ fn ConfirmDialog(
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
     let failure: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let cancel_ref = NodeRef::<html::Button>::new();
 
     let close = move || {
-        if !busy.get_untracked() {
-            target.set(None);
-            failure.set(None);
-        }
+        target.set(None);
+        failure.set(None);
     };
-    // Focus "Cancel" when the dialog opens: Enter must not delete by accident.
-    Effect::new(move |_| {
-        if target.with(|t| t.is_some()) {
-            if let Some(btn) = cancel_ref.get() {
-                let _ = btn.focus();
-            }
-        }
-    });
     let confirm = move || {
         let Some(t) = target.get_untracked() else {
             return;
@@ -859,62 +784,23 @@ fn ConfirmDialog(
                 DeleteTarget::Contact { .. } => "contact",
             };
             view! {
-                <div class="modal-backdrop" on:click=move |_| close()>
-                    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-title"
-                        data-testid="confirm-dialog" data-kind=kind data-username=user.clone()
-                        on:click=|ev| ev.stop_propagation()
-                        on:keydown=move |ev: KeyboardEvent| {
-                            if ev.key() == "Escape" {
-                                close();
-                            }
-                        }>
-                        <h2 id="confirm-title">{move || i18n.t(title)}</h2>
-                        <p data-testid="confirm-text">
-                            {
-                                let user = user.clone();
-                                move || with_user(i18n.t(body_key), &user)
-                            }
-                        </p>
-                        <ul class="confirm-contacts" data-testid="confirm-contacts">
-                            {contacts
-                                .into_iter()
-                                .map(|c| view! { <li class="tech">{c}</li> })
-                                .collect_view()}
-                        </ul>
-                        <p class="muted small">{move || i18n.t(K::ConfirmIrreversible)}</p>
-                        {move || {
-                            failure
-                                .get()
-                                .map(|e| {
-                                    let (title, detail) = match e {
-                                        ApiError::Http { status, title, detail } => (
-                                            title.unwrap_or_else(|| i18n.f(K::HttpStatus, &[("n", &status.to_string())])),
-                                            detail,
-                                        ),
-                                        ApiError::Network(m) => (i18n.t(K::NetworkError).to_string(), Some(m)),
-                                        ApiError::Decode(m) => (i18n.t(K::DecodeError).to_string(), Some(m)),
-                                    };
-                                    view! {
-                                        <div class="inline-error" role="alert" data-testid="confirm-error">
-                                            <strong>{move || i18n.t(K::DeleteFailed)}": "</strong>
-                                            <span class="tech">{title}</span>
-                                            {detail.map(|d| view! { <div class="tech small">{d}</div> })}
-                                        </div>
-                                    }
-                                })
-                        }}
-                        <div class="modal-actions">
-                            <button type="button" class="btn" data-testid="confirm-cancel"
-                                node_ref=cancel_ref disabled=move || busy.get() on:click=move |_| close()>
-                                {move || i18n.t(K::Cancel)}
-                            </button>
-                            <button type="button" class="btn btn-danger" data-testid="confirm-ok"
-                                disabled=move || busy.get() on:click=move |_| confirm()>
-                                {move || i18n.t(if busy.get() { K::Deleting } else { K::ConfirmDelete })}
-                            </button>
-                        </div>
-                    </div>
-                </div>
+                <ConfirmModal kind=kind title=title ok_label=K::ConfirmDelete busy_label=K::Deleting
+                    fail_label=K::DeleteFailed busy=busy failure=failure
+                    on_cancel=move || close() on_confirm=move || confirm()>
+                    <p data-testid="confirm-text">
+                        {
+                            let user = user.clone();
+                            move || with_user(i18n.t(body_key), &user)
+                        }
+                    </p>
+                    <ul class="confirm-contacts" data-testid="confirm-contacts">
+                        {contacts
+                            .into_iter()
+                            .map(|c| view! { <li class="tech">{c}</li> })
+                            .collect_view()}
+                    </ul>
+                    <p class="muted small">{move || i18n.t(K::ConfirmIrreversible)}</p>
+                </ConfirmModal>
             }
         })
     }

@@ -1,8 +1,11 @@
 //! kamscope's web UI: a Leptos 0.8 client-side-rendered single-page app.
 mod api;
 mod app;
+mod dialogs;
 mod i18n;
 mod locations;
+mod monitoring;
+mod ui;
 
 fn main() {
     console_error_panic_hook::set_once();
