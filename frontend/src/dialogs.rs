@@ -670,7 +670,7 @@ fn HistoryTable(items: Vec<DialogRecord>) -> impl IntoView {
                     .map(|(i, r)| {
                         view! {
                             <tr class="reg-row" class:odd=i % 2 == 1 data-testid="history-row"
-                                data-call-id=r.call_id.clone().unwrap_or_default()>
+                                data-id=r.id.to_string() data-call-id=r.call_id.clone().unwrap_or_default()>
                                 <td class="tech cell-callid" data-testid="cell-call-id">{text(r.call_id.clone())}</td>
                                 <td class="tech" data-testid="cell-caller">{text(r.src_user.clone())}</td>
                                 <td class="tech" data-testid="cell-callee">{text(r.dst_user.clone())}</td>

@@ -273,7 +273,8 @@ fn calls_card(i18n: I18n, calls: Option<CallsToday>, err: Option<String>) -> imp
             let tz = c.timezone.clone();
             let n = move |k: K, id: &'static str, v: i64| {
                 view! {
-                    <div class=format!("metric metric-big calls-{id}") data-testid=format!("calls-{id}")
+                    <div class=format!("metric metric-big calls-{id}") class:zero=v == 0
+                        data-testid=format!("calls-{id}")
                         data-value=v.to_string()>
                         <span class="metric-label">{move || i18n.t(k)}</span>
                         <span class="metric-value">{v.to_string()}</span>
@@ -352,7 +353,7 @@ fn check_row(i18n: I18n, c: HealthCheck) -> impl IntoView {
                     None => view! { <span class="tech">{raw_name}</span> }.into_any(),
                 }}
             </span>
-            {c.node.clone().map(|n| view! { <span class="check-node tech">{n}</span> })}
+            <span class="check-node tech">{c.node.clone().unwrap_or_default()}</span>
             <span class=format!("check-status status-{st}") data-testid="check-status">
                 {move || i18n.t(status_key)}
             </span>

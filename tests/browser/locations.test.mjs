@@ -150,8 +150,8 @@ test("/ redirects to the registrations page, which lists the expected users", as
 test("the shell links the manual's eight pages; unbuilt pages and unknown paths say so", async () => {
   const slugs = ["locations", "dialogs", "cdr", "siptrace", "topos", "presence", "msilo", "monitoring"];
   for (const s of slugs) assert.ok(await page.$(sel(`nav-${s}`)), `nav entry ${s}`);
-  await page.click(`${sel("nav-dialogs")} a`);
-  await page.waitForURL(/\/kamailio\/dialogs$/);
+  await page.click(`${sel("nav-cdr")} a`);
+  await page.waitForURL(/\/kamailio\/cdr$/);
   await page.waitForSelector(sel("not-built"));
   await page.goto(`${BASE}/kamailio/no-such-page`);
   await page.waitForSelector(sel("page-not-found"));
