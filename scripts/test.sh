@@ -10,7 +10,11 @@ OUT="$ROOT/tests/output"
 mkdir -p "$OUT"
 started=()
 cleanup() {
-    local s
+    local s p
+    # The browser test's SIPp UAS and long calls run in their own process groups.
+    for p in "${UAS_PID:-}" "${CALLS_PID:-}"; do
+        [[ -n "$p" ]] && kill -- "-$p" 2>/dev/null || true
+    done
     [[ -n "${KAMSCOPE_PID:-}" ]] && kill "$KAMSCOPE_PID" 2>/dev/null || true
     [[ -d lab/run/browser-test ]] && lab/kamailio.sh stop lab/run/browser-test >/dev/null 2>&1 || true
     for s in "${started[@]}"; do lab/"$s".sh stop || true; done
@@ -65,11 +69,49 @@ KAMSCOPE_SPA_DIR="$ROOT/frontend/dist" \
     target/debug/kamscope serve >"$OUT/kamscope-browser.log" 2>&1 &
 KAMSCOPE_PID=$!
 wait_http http://127.0.0.1:18080/api/v1/health 60 || fail "kamscope did not start (tests/output/kamscope-browser.log)"
+# Two answered long calls alice -> bob for the dialogs page: a UAS for bob that takes two
+# calls, and a UAC holding both for 600 s. Each runs in its own process group (setsid).
+API=http://127.0.0.1:18080/api/v1
+setsid lab/sipp.sh uas 25060 answer 25095 bob 2 >"$OUT/sipp-uas-browser.log" 2>&1 &
+UAS_PID=$!
+sleep 1
+lab/sipp.sh register-one 25060 bob 25095 || fail "registering bob's UAS"
+LAB_UAS=0 setsid lab/sipp.sh longcall 25060 2 600 alice bob >"$OUT/sipp-longcall-browser.log" 2>&1 &
+CALLS_PID=$!
+active_dialogs() { curl -fsS "$API/dialogs?source=memory&state=4" | grep -o '"h_entry":' | wc -l; }
+for _ in $(seq 1 60); do
+    [[ "$(active_dialogs 2>/dev/null)" == 2 ]] && break
+    sleep 0.5
+done
+[[ "$(active_dialogs)" == 2 ]] || fail "the API does not list 2 active dialogs (tests/output/sipp-*-browser.log)"
 KAMSCOPE_URL=http://127.0.0.1:18080 \
 KAMSCOPE_EXPECT_USERS="$(printf 'web%04d,' $(seq 1 12) | sed 's/,$//')" \
 KAMSCOPE_DELETE_USER=web0007 \
+KAMSCOPE_EXPECT_DIALOGS=2 \
 KAMSCOPE_SCREENSHOT_DIR="$OUT/screenshots" \
     tests/browser/run.sh || fail "browser test (screenshots in tests/output/screenshots)"
+# The dialogs test ended one call through the UI; end the other through the API.
+left="$(curl -fsS "$API/dialogs?source=memory")"
+h_entry="$(grep -oE '"h_entry":[0-9]+' <<<"$left" | head -1 | cut -d: -f2)"
+h_id="$(grep -oE '"h_id":[0-9]+' <<<"$left" | head -1 | cut -d: -f2)"
+[[ -n "$h_entry" && -n "$h_id" && "$(grep -o '"h_entry":' <<<"$left" | wc -l)" == 1 ]] \
+    || fail "after the browser test exactly one call should be up; the API lists: $left"
+code="$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$API/dialogs/$h_entry/$h_id/end")"
+[[ "$code" == 204 ]] || fail "POST /dialogs/$h_entry/$h_id/end answered $code, not 204"
+# Both SIPp parties must have got their BYE: then both exit, successfully, by themselves.
+for _ in $(seq 1 60); do
+    kill -0 "$UAS_PID" 2>/dev/null || kill -0 "$CALLS_PID" 2>/dev/null || break
+    sleep 0.5
+done
+for p in UAS_PID CALLS_PID; do
+    if kill -0 "${!p}" 2>/dev/null; then
+        fail "SIPp ($p=${!p}) still runs 30 s after both calls were ended: a party got no BYE (tests/output/sipp-*-browser.log)"
+    fi
+    rc=0; wait "${!p}" || rc=$?
+    ((rc == 0)) || fail "SIPp ($p) exited with $rc after the calls were ended (tests/output/sipp-*-browser.log)"
+    unset "$p"
+done
+echo "both calls ended (one through the UI, one through the API); SIPp's UAC and UAS got their BYEs"
 
 step "All tests passed. Screenshots: tests/output/screenshots/"
 passed=$(grep -oE '^test result: ok\. [0-9]+ passed' "$OUT/cargo-test.log" | awk '{s += $4} END {print s + 0}')
