@@ -16,6 +16,7 @@ cleanup() {
         [[ -n "$p" ]] && kill -- "-$p" 2>/dev/null || true
     done
     [[ -n "${KAMSCOPE_PID:-}" ]] && kill "$KAMSCOPE_PID" 2>/dev/null || true
+    [[ -n "${KAMSCOPE2_PID:-}" ]] && kill "$KAMSCOPE2_PID" 2>/dev/null || true
     [[ -d lab/run/browser-test ]] && lab/kamailio.sh stop lab/run/browser-test >/dev/null 2>&1 || true
     for s in "${started[@]}"; do lab/"$s".sh stop || true; done
 }
@@ -69,6 +70,15 @@ KAMSCOPE_SPA_DIR="$ROOT/frontend/dist" \
     target/debug/kamscope serve >"$OUT/kamscope-browser.log" 2>&1 &
 KAMSCOPE_PID=$!
 wait_http http://127.0.0.1:18080/api/v1/health 60 || fail "kamscope did not start (tests/output/kamscope-browser.log)"
+# A second kamscope that sees the same Kamailio as two nodes, for the node selector.
+KAMSCOPE_LISTEN=127.0.0.1:18081 \
+KAMSCOPE_DATABASE_URL="sqlite://$ROOT/$inst/kamailio.sqlite" \
+KAMSCOPE_KAMAILIO_NODES="edge1=http://127.0.0.1:25071/RPC,edge2=http://127.0.0.1:25071/RPC" \
+KAMSCOPE_TIMEZONE=Asia/Shanghai \
+KAMSCOPE_SPA_DIR="$ROOT/frontend/dist" \
+    target/debug/kamscope serve >"$OUT/kamscope-browser-2nodes.log" 2>&1 &
+KAMSCOPE2_PID=$!
+wait_http http://127.0.0.1:18081/api/v1/health 60 || fail "the two-node kamscope did not start (tests/output/kamscope-browser-2nodes.log)"
 # Two answered long calls alice -> bob for the dialogs page: a UAS for bob that takes two
 # calls, and a UAC holding both for 600 s. Each runs in its own process group (setsid).
 API=http://127.0.0.1:18080/api/v1
@@ -88,6 +98,7 @@ KAMSCOPE_URL=http://127.0.0.1:18080 \
 KAMSCOPE_EXPECT_USERS="$(printf 'web%04d,' $(seq 1 12) | sed 's/,$//')" \
 KAMSCOPE_DELETE_USER=web0007 \
 KAMSCOPE_EXPECT_DIALOGS=2 \
+KAMSCOPE_MULTI_NODE_URL=http://127.0.0.1:18081 \
 KAMSCOPE_SCREENSHOT_DIR="$OUT/screenshots" \
     tests/browser/run.sh || fail "browser test (screenshots in tests/output/screenshots)"
 # The dialogs test ended one call through the UI; end the other through the API.

@@ -103,7 +103,9 @@ pub fn DialogsPage() -> impl IntoView {
     });
 
     // Statistics: of the chosen node, or of every node.
-    let stats: RwSignal<Option<Result<Vec<DialogStats>, ApiError>>> = RwSignal::new(None);
+    // Each node's on its own: one node being down does not hide the others'.
+    let stats: RwSignal<Option<Vec<(Option<String>, Result<DialogStats, ApiError>)>>> =
+        RwSignal::new(None);
     let stats_seq = StoredValue::new(0u64);
     Effect::new(move |_| {
         reload.track();
@@ -116,21 +118,12 @@ pub fn DialogsPage() -> impl IntoView {
         stats_seq.set_value(my);
         spawn_local(async move {
             let mut out = Vec::new();
-            let mut err = None;
             for n in which {
-                match api::dialog_stats(n.as_deref()).await {
-                    Ok(s) => out.push(s),
-                    Err(e) => {
-                        err = Some(e);
-                        break;
-                    }
-                }
+                let r = api::dialog_stats(n.as_deref()).await;
+                out.push((n, r));
             }
             if stats_seq.get_value() == my {
-                stats.set(Some(match err {
-                    Some(e) => Err(e),
-                    None => Ok(out),
-                }));
+                stats.set(Some(out));
             }
         });
     });
@@ -287,7 +280,7 @@ pub fn DialogsPage() -> impl IntoView {
 
 #[component]
 fn StatsStrip(
-    stats: RwSignal<Option<Result<Vec<DialogStats>, ApiError>>>,
+    stats: RwSignal<Option<Vec<(Option<String>, Result<DialogStats, ApiError>)>>>,
     show_node: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -304,35 +297,43 @@ fn StatsStrip(
         <section class="stats-panel" data-testid="dialog-stats" aria-label=move || i18n.t(K::DlgStatsTitle)>
             {move || match stats.get() {
                 None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => {
-                    let (title, detail) = crate::ui::error_words(i18n, &e);
-                    view! {
-                        <div class="inline-error" role="alert" data-testid="stats-error">
-                            <strong>{move || i18n.t(K::LoadFailed)}": "</strong>
-                            <span class="tech">{title}</span>
-                            {detail.map(|d| view! { <span class="tech small">" · "{d}</span> })}
-                        </div>
-                    }
-                        .into_any()
-                }
-                Some(Ok(list)) => {
+                Some(list) => {
                     list.into_iter()
-                        .map(|s| {
-                            let early = s.starting + s.connecting + s.answering;
-                            let node_name = s.node.clone();
-                            view! {
-                                <div class="stats-row" data-testid="stats-row" data-node=s.node.clone()>
-                                    <Show when=move || show_node.get()>
-                                        <span class="stats-node tech">{node_name.clone()}</span>
-                                    </Show>
-                                    {card("active", K::DlgStatActive, K::DlgStatActiveHint, s.active)}
-                                    {card("ongoing", K::DlgStatOngoing, K::DlgStatOngoingHint, s.ongoing)}
-                                    {card("early", K::DlgStatEarly, K::DlgStatEarlyHint, early)}
-                                    <span class="stat-sep" aria-hidden="true"></span>
-                                    {card("processed", K::DlgStatProcessed, K::DlgStatProcessedHint, s.processed)}
-                                    {card("failed", K::DlgStatFailed, K::DlgStatFailedHint, s.failed)}
-                                    {card("expired", K::DlgStatExpired, K::DlgStatExpiredHint, s.expired)}
-                                </div>
+                        .map(|(asked, r)| match r {
+                            Err(e) => {
+                                let (title, detail) = crate::ui::error_words(i18n, &e);
+                                view! {
+                                    <div class="stats-row">
+                                        <Show when=move || show_node.get()>
+                                            <span class="stats-node tech">{asked.clone()}</span>
+                                        </Show>
+                                        <div class="inline-error" role="alert" data-testid="stats-error">
+                                            <strong>{move || i18n.t(K::LoadFailed)}": "</strong>
+                                            <span class="tech">{title}</span>
+                                            {detail.map(|d| view! { <span class="tech small">" · "{d}</span> })}
+                                        </div>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Ok(s) => {
+                                let early = s.starting + s.connecting + s.answering;
+                                let node_name = s.node.clone();
+                                view! {
+                                    <div class="stats-row" data-testid="stats-row" data-node=s.node.clone()>
+                                        <Show when=move || show_node.get()>
+                                            <span class="stats-node tech">{node_name.clone()}</span>
+                                        </Show>
+                                        {card("active", K::DlgStatActive, K::DlgStatActiveHint, s.active)}
+                                        {card("ongoing", K::DlgStatOngoing, K::DlgStatOngoingHint, s.ongoing)}
+                                        {card("early", K::DlgStatEarly, K::DlgStatEarlyHint, early)}
+                                        <span class="stat-sep" aria-hidden="true"></span>
+                                        {card("processed", K::DlgStatProcessed, K::DlgStatProcessedHint, s.processed)}
+                                        {card("failed", K::DlgStatFailed, K::DlgStatFailedHint, s.failed)}
+                                        {card("expired", K::DlgStatExpired, K::DlgStatExpiredHint, s.expired)}
+                                    </div>
+                                }
+                                    .into_any()
                             }
                         })
                         .collect_view()

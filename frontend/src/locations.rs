@@ -17,8 +17,8 @@ use crate::api::{self, ApiError, RegQuery};
 use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
-    emph, local_clock, local_time, node_names, ConfirmModal, ErrorBox, NodeSelect, Toast,
-    ToastMsg,
+    emph, local_clock, local_time, node_names, ConfirmModal, ErrorBox, NodeSelect, Pager,
+    Toast, ToastMsg, ALL_NODES,
 };
 
 const LIMITS: [u32; 6] = [20, 50, 100, 200, 500, 1000];
@@ -249,7 +249,6 @@ pub fn LocationsPage() -> impl IntoView {
         m
     });
     let next_cursor = move || page.with(|p| p.as_ref().and_then(|p| p.next_cursor.clone()));
-    let page_no = move || cursors.with(|c| c.len());
 
     let source_is_memory = move || source.get() == RegistrationSource::Memory;
 
@@ -375,7 +374,8 @@ pub fn LocationsPage() -> impl IntoView {
                     }
                     view! {
                         <RegTable items=items per_aor=per_aor expanded=expanded target=target
-                            now=now loaded_at=loaded_at/>
+                            now=now loaded_at=loaded_at
+                            show_node=source_is_memory() && node.get().as_deref() == Some(ALL_NODES)/>
                     }
                         .into_any()
                 }}
@@ -387,50 +387,21 @@ pub fn LocationsPage() -> impl IntoView {
                 </Show>
             </div>
 
-            <footer class="pager" data-testid="pager">
-                <button type="button" class="btn" data-testid="first-page"
-                    disabled=move || page_no() <= 1 || loading.get()
-                    on:click=move |_| cursors.set(vec![None])>
-                    {move || i18n.t(K::FirstPage)}
-                </button>
-                <button type="button" class="btn" data-testid="prev-page"
-                    disabled=move || page_no() <= 1 || loading.get()
-                    on:click=move |_| cursors.update(|c| {
-                        if c.len() > 1 {
-                            c.pop();
-                        }
-                    })>
-                    {move || i18n.t(K::PrevPage)}
-                </button>
-                <span class="page-no" data-testid="page-number">
-                    {move || i18n.f(K::PageN, &[("n", &page_no().to_string())])}
-                </span>
-                <button type="button" class="btn" data-testid="next-page"
-                    disabled=move || next_cursor().is_none() || loading.get()
-                    on:click=move |_| {
-                        if let Some(c) = next_cursor() {
-                            cursors.update(|v| v.push(Some(c)));
-                        }
-                    }>
-                    {move || i18n.t(K::NextPage)}
-                </button>
-                <span class="spacer"></span>
-                <span class="status-line" data-testid="status-line">
-                    {move || {
-                        if page.with(|p| p.is_none()) {
-                            return String::new();
-                        }
-                        let rows = items.with(|v| v.len()).to_string();
-                        let users = per_aor.with(|m| m.len()).to_string();
-                        format!(
-                            "{} · {} · {}",
-                            i18n.f(K::RowsOnPage, &[("n", &rows)]),
-                            i18n.f(K::UsersOnPage, &[("n", &users)]),
-                            i18n.f(K::UpdatedAt, &[("t", &local_clock(loaded_at.get()))]),
-                        )
-                    }}
-                </span>
-            </footer>
+            <Pager cursors=cursors next_cursor=Signal::derive(next_cursor) loading=loading>
+                {move || {
+                    if page.with(|p| p.is_none()) {
+                        return String::new();
+                    }
+                    let rows = items.with(|v| v.len()).to_string();
+                    let users = per_aor.with(|m| m.len()).to_string();
+                    format!(
+                        "{} · {} · {}",
+                        i18n.f(K::RowsOnPage, &[("n", &rows)]),
+                        i18n.f(K::UsersOnPage, &[("n", &users)]),
+                        i18n.f(K::UpdatedAt, &[("t", &local_clock(loaded_at.get()))]),
+                    )
+                }}
+            </Pager>
 
             <ConfirmDialog target=target reload=reload on_done=move |k, user| show_toast(k, user)/>
 
@@ -447,6 +418,8 @@ fn RegTable(
     target: RwSignal<Option<DeleteTarget>>,
     now: RwSignal<f64>,
     loaded_at: RwSignal<f64>,
+    /// Memory rows read from every node: each says which.
+    show_node: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let th = move |k: K, id: &'static str| {
@@ -482,7 +455,8 @@ fn RegTable(
                             let contacts = per_aor.get(&aor_key(&r)).cloned().unwrap_or_default();
                             view! {
                                 <RegRow r=r contacts=contacts odd=i % 2 == 1 expanded=expanded
-                                    target=target now=now loaded_at=loaded_at i18n=i18n/>
+                                    target=target now=now loaded_at=loaded_at i18n=i18n
+                                    show_node=show_node/>
                             }
                         })
                         .collect_view()
@@ -502,8 +476,10 @@ fn RegRow(
     now: RwSignal<f64>,
     loaded_at: RwSignal<f64>,
     i18n: I18n,
+    show_node: bool,
 ) -> impl IntoView {
     let key = row_key(&r);
+    let node_badge = r.node.clone().filter(|_| show_node);
     let open = {
         let key = key.clone();
         Memo::new(move |_| expanded.with(|s| s.contains(&key)))
@@ -592,7 +568,7 @@ fn RegRow(
     view! {
         <tr class="reg-row" class:odd=odd class:open=move || open.get() data-testid="reg-row"
             data-username=r.username.clone() data-aor=r.aor.clone() data-contact=r.contact.clone()
-            data-source=api::source_param(r.source)>
+            data-source=api::source_param(r.source) data-node=r.node.clone().unwrap_or_default()>
             <td class="col-toggle">
                 <button type="button" class="btn-icon" data-testid="row-toggle"
                     aria-expanded=move || open.get().to_string()
@@ -604,6 +580,8 @@ fn RegRow(
             </td>
             <td class="cell-username" data-testid="cell-username">
                 <span class="username tech">{r.username.clone()}</span>
+                {node_badge
+                    .map(|n| view! { <span class="badge badge-node tech" data-testid="row-node">{n}</span> })}
                 {several
                     .then(|| {
                         view! {
