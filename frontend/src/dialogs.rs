@@ -438,7 +438,7 @@ fn DialogTable(
     loaded_at: RwSignal<f64>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let cols = 8 + usize::from(show_node) + usize::from(memory);
+    let cols = 9 + usize::from(show_node) + usize::from(memory);
     view! {
         <table class="grid dlg-grid" data-testid="dialogs-table">
             <thead>

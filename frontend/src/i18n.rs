@@ -11,8 +11,10 @@
 //!
 //! Chinese wording follows the operator's manual (`monitoring-manual.zh-CN.md`), which
 //! is authoritative: 注册监控, 注册信息, 用户名, 域, 联系地址, 过期时间, 接收来源,
-//! 刷新, 从内存加载, 删除联系, 对话管理, CDR 记录, SIP 跟踪, 拓扑隐藏, 存在服务,
-//! 离线消息, 监控面板.
+//! 刷新, 从内存加载, 删除联系, 对话管理, 活动对话（内存）, 对话记录（数据库）, 结束,
+//! CDR 记录, SIP 跟踪, 拓扑隐藏, 存在服务, 离线消息, 监控面板, 系统状态, 注册用户数,
+//! 活动对话数, 今日呼叫, 健康检查. Dialog states use Kamailio's meaning (1 unconfirmed,
+//! 2 early, 3 confirmed without ACK, 4 confirmed, 5 deleted), not the manual's short list.
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
