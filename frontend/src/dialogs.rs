@@ -10,9 +10,11 @@ use kamscope_api_types::dialog::{Dialog, DialogRecord, DialogSource, DialogStats
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError, DialogFilter, DialogQuery};
-use crate::app::set_page_title;
+use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
     clock_duration, local_clock, local_time, node_names, ConfirmModal, ErrorBox, Loading,
@@ -68,13 +70,47 @@ pub fn DialogsPage() -> impl IntoView {
     let i18n = use_i18n();
     set_page_title(K::PageDialogs);
 
+    // Filters and node start from the URL and are kept in it
+    // (`?call_id=..&from=alice&to=&state=4&node=all`): a reload or a shared link shows the same.
+    let initial = use_query_map().get_untracked();
+    let param = |name: &str| initial.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
+    let f0 = DialogFilter {
+        call_id: param("call_id"),
+        from_uri: param("from"),
+        to_uri: param("to"),
+        state: param("state").parse::<u8>().ok().filter(|s| (1..=5).contains(s)),
+    };
     let nodes = node_names();
-    let node: RwSignal<Option<String>> = RwSignal::new(None);
-    let filter = RwSignal::new(DialogFilter::default());
+    let node: RwSignal<Option<String>> = RwSignal::new(Some(param("node")).filter(|n| !n.is_empty()));
     // What is typed, applied with Enter or the Filter button.
-    let f_call = RwSignal::new(String::new());
-    let f_from = RwSignal::new(String::new());
-    let f_to = RwSignal::new(String::new());
+    let f_call = RwSignal::new(f0.call_id.clone());
+    let f_from = RwSignal::new(f0.from_uri.clone());
+    let f_to = RwSignal::new(f0.to_uri.clone());
+    let filter = RwSignal::new(f0);
+    let navigate = use_navigate();
+    Effect::new(move |prev: Option<()>| {
+        let f = filter.get();
+        let mut params = Vec::new();
+        for (name, v) in [("call_id", &f.call_id), ("from", &f.from_uri), ("to", &f.to_uri)] {
+            if !v.is_empty() {
+                params.push(format!("{name}={}", api::enc(v)));
+            }
+        }
+        if let Some(s) = f.state {
+            params.push(format!("state={s}"));
+        }
+        if let Some(n) = node.get() {
+            params.push(format!("node={}", api::enc(&n)));
+        }
+        if prev.is_some() {
+            let mut url = PageId::Dialogs.path().to_string();
+            if !params.is_empty() {
+                url.push('?');
+                url.push_str(&params.join("&"));
+            }
+            navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        }
+    });
     let reload = RwSignal::new(0u32);
 
     let memory = Paged::new(reload, move |cursor| {

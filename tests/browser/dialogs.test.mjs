@@ -159,6 +159,13 @@ test("filtering by Call-ID narrows memory and database to that one call", { skip
   await waitLoaded();
   assert.deepEqual(await callIds("memory"), [callId]);
   assert.deepEqual(await callIds("db"), [callId]);
+  // The filter is in the URL: a reload (or a shared link) shows the same.
+  assert.match(page.url(), new RegExp(`[?&]call_id=${encodeURIComponent(callId).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(&|$)`));
+  await page.reload();
+  await page.waitForSelector(sel("page-dialogs"));
+  await waitLoaded();
+  assert.equal(await page.inputValue(sel("filter-call-id")), callId);
+  assert.deepEqual(await callIds("memory"), [callId]);
   // A state filter that matches nothing: the empty state says the filters match nothing.
   await page.selectOption(sel("filter-state"), "2");
   await page.waitForSelector(`${section("memory")} ${sel("empty")}`);
