@@ -44,7 +44,8 @@ pub struct NodeOverview {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SipCounters {
-    /// `core:rcv_requests`: SIP requests received (all methods).
+    /// SIP requests received: the sum of `core:rcv_requests_<method>` (`core:rcv_requests`
+    /// itself also counts JSON-RPC's HTTP requests).
     pub requests_received: i64,
     pub invites_received: i64,
     pub registers_received: i64,

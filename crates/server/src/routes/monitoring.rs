@@ -74,7 +74,14 @@ fn overview(s: &NodeSnapshot) -> NodeOverview {
                 active_dialogs: st("dialog.active_dialogs"),
                 early_dialogs: st("dialog.early_dialogs"),
                 counters: Some(SipCounters {
-                    requests_received: n("core.rcv_requests"),
+                    // Not `core.rcv_requests`: it also counts the HTTP requests of
+                    // JSON-RPC (kamscope's own polling). The per-method counters are SIP only.
+                    requests_received: d
+                        .stats
+                        .iter()
+                        .filter(|(k, _)| k.starts_with("core.rcv_requests_"))
+                        .map(|(_, v)| *v)
+                        .sum(),
                     invites_received: n("core.rcv_requests_invite"),
                     registers_received: n("core.rcv_requests_register"),
                     transactions: n("tmx.UAS_transactions") + n("tmx.UAC_transactions"),
