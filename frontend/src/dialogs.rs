@@ -17,6 +17,7 @@ use crate::api::{self, ApiError, DialogFilter, DialogQuery};
 use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
+    detail_items,
     clock_duration, local_clock, local_time, node_names, ConfirmModal, ErrorBox, Loading,
     NodeSelect, Paged, Pager, Toast, ToastMsg, ALL_NODES,
 };
@@ -638,22 +639,7 @@ fn details_view(d: &Dialog, i18n: I18n) -> impl Fn() -> AnyView + Clone + Send +
         let vars = d.variables.clone();
         view! {
             <dl class="details">
-                {fields
-                    .into_iter()
-                    .map(|(k, id, v)| {
-                        view! {
-                            <div data-testid=format!("detail-{id}")>
-                                <dt>{move || i18n.t(k)}</dt>
-                                <dd class="tech">
-                                    {match v {
-                                        Some(v) if !v.is_empty() => v.into_any(),
-                                        _ => view! { <span class="muted">"—"</span> }.into_any(),
-                                    }}
-                                </dd>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
+                {detail_items(i18n, fields)}
             </dl>
             <div class="dlg-vars" data-testid="detail-variables">
                 <span class="muted">{move || i18n.t(K::DetVariables)}": "</span>

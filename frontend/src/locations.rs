@@ -17,6 +17,7 @@ use crate::api::{self, ApiError, RegQuery};
 use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
+    detail_items,
     emph, local_clock, local_time, node_names, ConfirmModal, ErrorBox, NodeSelect, Pager,
     Toast, ToastMsg, ALL_NODES,
 };
@@ -677,22 +678,7 @@ fn details_view(r: &Registration, i18n: I18n) -> impl Fn() -> AnyView + Clone + 
                     <dt>{move || i18n.t(K::DetSource)}</dt>
                     <dd>{move || i18n.t(source)}</dd>
                 </div>
-                {fields
-                    .into_iter()
-                    .map(|(k, id, v)| {
-                        view! {
-                            <div data-testid=format!("detail-{id}")>
-                                <dt>{move || i18n.t(k)}</dt>
-                                <dd class="tech">
-                                    {match v {
-                                        Some(v) if !v.is_empty() => v.into_any(),
-                                        _ => view! { <span class="muted">"—"</span> }.into_any(),
-                                    }}
-                                </dd>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
+                {detail_items(i18n, fields)}
             </dl>
         }
         .into_any()

@@ -439,3 +439,23 @@ pub fn NodeSelect(
         })
     }
 }
+
+/// `<dt>/<dd>` pairs of a details row; empty values show a dash.
+pub fn detail_items(i18n: I18n, fields: Vec<(K, &'static str, Option<String>)>) -> impl IntoView {
+    fields
+        .into_iter()
+        .map(|(k, id, v)| {
+            view! {
+                <div data-testid=format!("detail-{id}")>
+                    <dt>{move || i18n.t(k)}</dt>
+                    <dd class="tech">
+                        {match v {
+                            Some(v) if !v.is_empty() => v.into_any(),
+                            _ => view! { <span class="muted">"—"</span> }.into_any(),
+                        }}
+                    </dd>
+                </div>
+            }
+        })
+        .collect_view()
+}
