@@ -14,22 +14,8 @@ use serde_json::{json, Value};
 
 pub const LAB_TZ: &str = "Asia/Shanghai";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Mysql,
-    Postgres,
-}
-
-impl Backend {
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Mysql => "mysql",
-            Backend::Postgres => "postgres",
-        }
-    }
-}
+/// The database backend a test's Kamailio writes to (kamscope's own notion of it).
+pub use kamscope_db::Backend;
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
