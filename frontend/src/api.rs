@@ -81,8 +81,9 @@ async fn get_json<T: DeserializeOwned>(path: &str, params: Params<'_>) -> Result
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
-async fn delete(path: &str, params: Params<'_>) -> Result<(), ApiError> {
-    let resp = Request::delete(path)
+/// Sends a request the API answers with 204 No Content (or a problem).
+async fn no_content(req: gloo_net::http::RequestBuilder, params: Params<'_>) -> Result<(), ApiError> {
+    let resp = req
         .query(params)
         .header("Accept", "application/json")
         .send()
@@ -131,7 +132,7 @@ pub async fn delete_registration(aor: &str, node: Option<&str>) -> Result<(), Ap
     if let Some(node) = node {
         params.push(("node", node));
     }
-    delete(&format!("/api/v1/registrations/{}", enc(aor)), params).await
+    no_content(Request::delete(&format!("/api/v1/registrations/{}", enc(aor))), params).await
 }
 
 /// `DELETE /api/v1/registrations/{aor}/contacts?contact=[&node=]`: one contact
@@ -141,7 +142,7 @@ pub async fn delete_contact(aor: &str, contact: &str, node: Option<&str>) -> Res
     if let Some(node) = node {
         params.push(("node", node));
     }
-    delete(&format!("/api/v1/registrations/{}/contacts", enc(aor)), params).await
+    no_content(Request::delete(&format!("/api/v1/registrations/{}/contacts", enc(aor))), params).await
 }
 
 /// `GET /api/v1/health`. A server may answer 503 with the same body when a check is
@@ -248,17 +249,7 @@ pub async fn end_dialog(h_entry: u32, h_id: u32, node: Option<&str>) -> Result<(
     if let Some(node) = node {
         params.push(("node", node));
     }
-    let resp = Request::post(&format!("/api/v1/dialogs/{h_entry}/{h_id}/end"))
-        .query(params)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        Err(problem(resp).await)
-    }
+    no_content(Request::post(&format!("/api/v1/dialogs/{h_entry}/{h_id}/end")), params).await
 }
 
 /// `GET /api/v1/dashboard`

@@ -17,7 +17,7 @@ use crate::api::{self, ApiError, DialogFilter, DialogQuery};
 use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
-    detail_items,
+    detail_items, row_toggle,
     clock_duration, local_clock, local_time, node_names, ConfirmModal, ErrorBox, Loading,
     NodeSelect, Paged, Pager, Toast, ToastMsg, ALL_NODES,
 };
@@ -569,15 +569,7 @@ fn DialogRow(
             data-call-id=d.call_id.clone() data-state=code.to_string()
             data-h-entry=d.h_entry.to_string() data-h-id=d.h_id.to_string()
             data-source=api::dialog_source_param(d.source) data-node=d.node.clone().unwrap_or_default()>
-            <td class="col-toggle">
-                <button type="button" class="btn-icon" data-testid="row-toggle"
-                    aria-expanded=move || open.get().to_string()
-                    title=move || i18n.t(if open.get() { K::HideDetails } else { K::ShowDetails })
-                    aria-label=move || i18n.t(if open.get() { K::HideDetails } else { K::ShowDetails })
-                    on:click=toggle>
-                    {move || if open.get() { "▾" } else { "▸" }}
-                </button>
-            </td>
+            <td class="col-toggle">{row_toggle(i18n, open, toggle)}</td>
             <td class="tech" data-testid="cell-h-entry">{d.h_entry.to_string()}</td>
             <td class="tech" data-testid="cell-h-id">{d.h_id.to_string()}</td>
             <td class="tech cell-callid" data-testid="cell-call-id">{d.call_id.clone()}</td>

@@ -17,7 +17,7 @@ use crate::api::{self, ApiError, RegQuery};
 use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
-    detail_items,
+    detail_items, row_toggle,
     emph, local_clock, local_time, node_names, ConfirmModal, ErrorBox, NodeSelect, Pager,
     Toast, ToastMsg, ALL_NODES,
 };
@@ -570,15 +570,7 @@ fn RegRow(
         <tr class="reg-row" class:odd=odd class:open=move || open.get() data-testid="reg-row"
             data-username=r.username.clone() data-aor=r.aor.clone() data-contact=r.contact.clone()
             data-source=api::source_param(r.source) data-node=r.node.clone().unwrap_or_default()>
-            <td class="col-toggle">
-                <button type="button" class="btn-icon" data-testid="row-toggle"
-                    aria-expanded=move || open.get().to_string()
-                    title=move || i18n.t(if open.get() { K::HideDetails } else { K::ShowDetails })
-                    aria-label=move || i18n.t(if open.get() { K::HideDetails } else { K::ShowDetails })
-                    on:click=toggle>
-                    {move || if open.get() { "▾" } else { "▸" }}
-                </button>
-            </td>
+            <td class="col-toggle">{row_toggle(i18n, open, toggle)}</td>
             <td class="cell-username" data-testid="cell-username">
                 <span class="username tech">{r.username.clone()}</span>
                 {node_badge

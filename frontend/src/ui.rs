@@ -459,3 +459,21 @@ pub fn detail_items(i18n: I18n, fields: Vec<(K, &'static str, Option<String>)>) 
         })
         .collect_view()
 }
+
+/// The ▸/▾ button that opens a row's details.
+pub fn row_toggle(
+    i18n: I18n,
+    open: Memo<bool>,
+    toggle: impl FnMut(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    let label = move || i18n.t(if open.get() { K::HideDetails } else { K::ShowDetails });
+    view! {
+        <button type="button" class="btn-icon" data-testid="row-toggle"
+            aria-expanded=move || open.get().to_string()
+            title=label
+            aria-label=label
+            on:click=toggle>
+            {move || if open.get() { "▾" } else { "▸" }}
+        </button>
+    }
+}

@@ -13,6 +13,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { uiWords } from "./common.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.KAMSCOPE_URL || "http://127.0.0.1:8080").replace(/\/+$/, "");
@@ -87,22 +88,6 @@ async function checkLabels(code) {
   assert.ok((await page.title()).startsWith(L.title), `document.title in ${code}: ${await page.title()}`);
 }
 
-/** Visible words of the UI, minus technical values (class "tech") and the language switch. */
-async function uiWords() {
-  return page.evaluate(() => {
-    const clone = document.body.cloneNode(true);
-    clone.querySelectorAll(".tech, [data-i18n-exempt], script, style, noscript, option").forEach((e) => e.remove());
-    const texts = [];
-    const walker = document.createTreeWalker(clone, NodeFilter.SHOW_TEXT);
-    while (walker.nextNode()) texts.push(walker.currentNode.nodeValue);
-    document.querySelectorAll("[placeholder], [title], [aria-label]").forEach((e) => {
-      if (e.closest(".tech, [data-i18n-exempt], [data-tech-title]")) return;
-      for (const a of ["placeholder", "title", "aria-label"]) if (e.getAttribute(a)) texts.push(e.getAttribute(a));
-    });
-    texts.push(document.title);
-    return texts.join(" ").match(/[A-Za-z][A-Za-z0-9+._-]*/g) || [];
-  });
-}
 
 async function shot(name) {
   mkdirSync(SHOTS, { recursive: true });
@@ -274,7 +259,7 @@ test("the language switch changes every label (en <-> zh-CN) and is remembered",
 
   await setLang("zh-CN");
   await checkLabels("zh-CN");
-  const leftovers = (await uiWords()).filter((w) => !ZH_ALLOWED.has(w));
+  const leftovers = (await uiWords(page)).filter((w) => !ZH_ALLOWED.has(w));
   assert.deepEqual([...new Set(leftovers)], [], "English words left on the zh-CN page");
   console.log(`screenshot: ${await shot("locations-zh-CN.png")}`);
 
