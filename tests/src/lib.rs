@@ -188,7 +188,7 @@ impl Kamailio {
         lab("sipp.sh", &args).await.map(|_| ())
     }
 
-    /// A numeric Kamailio statistic (`stats.fetchn`), e.g. `sl.200_replies`.
+    /// A numeric Kamailio statistic (`stats.fetchn`), e.g. `core.rcv_requests`.
     pub async fn stat(&self, name: &str) -> anyhow::Result<i64> {
         let group = format!("{}:", name.split('.').next().unwrap_or_default());
         let v = self.rpc("stats.fetchn", json!([group])).await?;
