@@ -2,8 +2,9 @@
 # Runs every kamscope test on Debian 12, installing what it needs:
 #   unit tests, the OpenAPI drift check, the acceptance tests against a real Kamailio
 #   with SIPp traffic on SQLite, MariaDB and PostgreSQL (incl. 5,000 registrations),
-#   docker-compose.yml validation, and the browser test of the web UI in headless Chromium.
-# Output: tests/output/ (cargo-test.log, screenshots/).
+#   docker-compose.yml validation, the browser test of the web UI in headless Chromium,
+#   and the benchmarks against raw SQL / raw JSON-RPC (printed, scripts/bench.sh).
+# Output: tests/output/ (cargo-test.log, screenshots/, bench.md).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 OUT="$ROOT/tests/output"
@@ -22,19 +23,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "1/6 Installing: the lab (Kamailio, SIPp, MariaDB, PostgreSQL), Rust, Node.js + Chromium, docker-compose"
+step "1/7 Installing: the lab (Kamailio, SIPp, MariaDB, PostgreSQL), Rust, Node.js + Chromium, docker-compose"
 lab/install.sh || fail "installing the lab packages"
 ensure_rust
 ensure_browser
 apt_install docker-compose
 
-step "2/6 Starting the lab's MariaDB (127.0.0.1:3307) and PostgreSQL (127.0.0.1:5433)"
+step "2/7 Starting the lab's MariaDB (127.0.0.1:3307) and PostgreSQL (127.0.0.1:5433)"
 for s in mariadb postgres; do
     if ! lab/$s.sh status >/dev/null 2>&1; then started+=("$s"); fi
     lab/$s.sh start || fail "starting $s"
 done
 
-step "3/6 cargo test --workspace (unit, OpenAPI drift, acceptance on SQLite/MariaDB/PostgreSQL: registrations incl. 5,000, dialogs incl. 1,000 calls, dashboard, two nodes)"
+step "3/7 cargo test --workspace (unit, OpenAPI drift, acceptance on SQLite/MariaDB/PostgreSQL: registrations incl. 5,000, dialogs incl. 1,000 calls, dashboard, two nodes)"
 set +e
 cargo test --workspace --no-fail-fast -- --nocapture 2>&1 | tee "$OUT/cargo-test.log"
 rc=${PIPESTATUS[0]}
@@ -48,13 +49,13 @@ for t in registrations_sqlite registrations_mariadb registrations_postgres regis
     grep -qE "^test $t \.\.\. ok$" "$OUT/cargo-test.log" || fail "acceptance test $t did not run and pass"
 done
 
-step "4/6 docker-compose.yml is valid"
+step "4/7 docker-compose.yml is valid"
 docker-compose -f docker-compose.yml config -q || fail "docker-compose config"
 
-step "5/6 Building the web UI"
+step "5/7 Building the web UI"
 frontend/build.sh || fail "building the web UI"
 
-step "6/6 Browser test: real Kamailio + SIPp users, kamscope serving the UI, headless Chromium"
+step "6/7 Browser test: real Kamailio + SIPp users, kamscope serving the UI, headless Chromium"
 cargo build -p kamscope-server || fail "building kamscope"
 inst=lab/run/browser-test
 rm -rf "$inst" && mkdir -p "$inst"
@@ -124,6 +125,13 @@ for p in UAS_PID CALLS_PID; do
 done
 echo "both calls ended (one through the UI, one through the API); SIPp's UAC and UAS got their BYEs"
 
-step "All tests passed. Screenshots: tests/output/screenshots/"
+step "7/7 Benchmarks: kamscope next to raw SQL / raw JSON-RPC on the same run (release build; numbers, not pass/fail)"
+set +e
+BENCH_ROUNDS=3 scripts/bench.sh sqlite mysql postgres 2>&1 | tee "$OUT/bench.log"
+rc=${PIPESTATUS[0]}
+set -e
+((rc == 0)) || fail "benchmark run (tests/output/bench.log)"
+
+step "All tests passed. Screenshots: tests/output/screenshots/, benchmarks: tests/output/bench.md"
 passed=$(grep -oE '^test result: ok\. [0-9]+ passed' "$OUT/cargo-test.log" | awk '{s += $4} END {print s + 0}')
 echo "cargo: $passed passed, 0 failed"
