@@ -192,6 +192,25 @@ async fn rpc_raw(client: &reqwest::Client, url: &str, method: &str, params: Valu
     Ok((v, bytes.len()))
 }
 
+/// The median time of one raw RPC call and how many items `count` finds in its reply;
+/// also the reply's size in bytes.
+async fn rpc_median(
+    rounds: usize,
+    client: &reqwest::Client,
+    url: &str,
+    method: &str,
+    count: fn(&Value) -> usize,
+) -> (Result<(f64, usize), String>, usize) {
+    let bytes = std::cell::Cell::new(0);
+    let r = median_ms(rounds, || async {
+        let (v, size) = rpc_raw(client, url, method, json!([])).await?;
+        bytes.set(size);
+        Ok(count(&v))
+    })
+    .await;
+    (r.map_err(|e| e.to_string()), bytes.get())
+}
+
 struct Row {
     case: String,
     n: usize,
@@ -241,34 +260,16 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
     rows.push(Row { case: "registrations, db, pages of 1000".into(), n, api_ms, raw, raw_what: "SELECT * FROM location, same keyset pages".into() });
 
     let (api_ms, n) = median_ms(rounds, || api_pages(app, "/api/v1/registrations?source=memory&limit=1000")).await?;
-    let dump_bytes = std::cell::Cell::new(0);
-    let raw = median_ms(rounds, || {
-        let (client, url) = (&client, &url);
-        let dump_bytes = &dump_bytes;
-        async move {
-            let (v, bytes) = rpc_raw(client, url, "ul.dump", json!([])).await?;
-            dump_bytes.set(bytes);
-            let domains = v["result"]["Domains"].as_array().context("ul.dump: no Domains")?;
-            Ok(domains.iter().map(|d| d["Domain"]["AoRs"].as_array().map(Vec::len).unwrap_or(0)).sum())
-        }
+    let (raw, dump_bytes) = rpc_median(rounds, &client, &url, "ul.dump", |v| {
+        // One item per contact, as kamscope lists them.
+        let aors = v["result"]["Domains"].as_array().into_iter().flatten().flat_map(|d| d["Domain"]["AoRs"].as_array().into_iter().flatten());
+        aors.map(|a| a["Info"]["Contacts"].as_array().map(Vec::len).unwrap_or(0)).sum()
     })
-    .await
-    .map_err(|e| e.to_string());
+    .await;
     rows.push(Row { case: "registrations, memory, pages of 1000".into(), n, api_ms, raw, raw_what: "one full ul.dump".into() });
 
     let (api_ms, n) = median_ms(rounds, || api_pages(app, "/api/v1/dialogs?source=memory&limit=1000")).await?;
-    let list_bytes = std::cell::Cell::new(0);
-    let raw = median_ms(rounds, || {
-        let (client, url) = (&client, &url);
-        let list_bytes = &list_bytes;
-        async move {
-            let (v, bytes) = rpc_raw(client, url, "dlg.list", json!([])).await?;
-            list_bytes.set(bytes);
-            Ok(v["result"].as_array().map(Vec::len).unwrap_or(0))
-        }
-    })
-    .await
-    .map_err(|e| e.to_string());
+    let (raw, list_bytes) = rpc_median(rounds, &client, &url, "dlg.list", |v| v["result"].as_array().map(Vec::len).unwrap_or(0)).await;
     rows.push(Row { case: "dialogs, memory, page of 1000".into(), n, api_ms, raw, raw_what: "one dlg.list".into() });
 
     let (api_ms, n) = median_ms(rounds, || api_pages(app, "/api/v1/dialogs?source=db&limit=1000")).await?;
@@ -325,7 +326,7 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
         };
         let _ = writeln!(out, "| {} | {} | {:.1} | {raw_ms} | {ratio} | {} |", r.case, r.n, r.api_ms, r.raw_what);
     }
-    let _ = writeln!(out, "\nraw reply sizes: ul.dump {:.1} MB, dlg.list {:.1} MB", dump_bytes.get() as f64 / 1e6, list_bytes.get() as f64 / 1e6);
+    let _ = writeln!(out, "\nraw reply sizes: ul.dump {:.1} MB, dlg.list {:.1} MB", dump_bytes as f64 / 1e6, list_bytes as f64 / 1e6);
     let _ = writeln!(out, "50 concurrent dashboard requests (no sharing): {burst_ok}/50 ok in {burst_ms:.0} ms");
     let _ = writeln!(out, "kamscope memory: RSS {:.1} MiB idle after start, RSS {:.1} MiB / peak {:.1} MiB after the runs", idle.0, peak.0, peak.1);
     for r in &rows {
