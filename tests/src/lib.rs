@@ -44,8 +44,33 @@ pub async fn lab(script: &str, args: &[&str]) -> anyhow::Result<String> {
     Ok(stdout)
 }
 
+/// A lab script running in the background in its own process group: dropping it stops
+/// the script and what it started (SIPp), so no caller or callee outlives its test.
+pub struct LabProcess(tokio::process::Child);
+
+impl std::ops::Deref for LabProcess {
+    type Target = tokio::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for LabProcess {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for LabProcess {
+    fn drop(&mut self) {
+        if let Some(pid) = self.0.id() {
+            let _ = std::process::Command::new("kill").args(["-TERM", "--", &format!("-{pid}")]).output();
+        }
+    }
+}
+
 /// Starts a lab script in the background (e.g. a SIPp UAS or long calls) with extra env.
-pub fn lab_spawn(script: &str, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Child {
+pub fn lab_spawn(script: &str, args: &[&str], env: &[(&str, &str)]) -> LabProcess {
     let mut cmd = tokio::process::Command::new("bash");
     cmd.arg(repo_root().join("lab").join(script))
         .args(args)
@@ -53,11 +78,11 @@ pub fn lab_spawn(script: &str, args: &[&str], env: &[(&str, &str)]) -> tokio::pr
         .current_dir(repo_root())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
+        .process_group(0);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.spawn().expect("spawning a lab script")
+    LabProcess(cmd.spawn().expect("spawning a lab script"))
 }
 
 /// Waits until `f` returns Some, polling every 250 ms, for at most `secs`.
