@@ -17,7 +17,7 @@ use crate::api::{self, ApiError, DialogFilter, DialogQuery};
 use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
-    detail_items, row_toggle,
+    detail_items, details_row, row_toggle,
     clock_duration, local_clock, local_time, node_names, ConfirmModal, ErrorBox, Loading,
     NodeSelect, Paged, Pager, Toast, ToastMsg, ALL_NODES,
 };
@@ -601,12 +601,7 @@ fn DialogRow(
                     }
                 })}
         </tr>
-        <Show when=move || open.get()>
-            <tr class="details-row" data-testid="details-row">
-                <td></td>
-                <td colspan=(cols - 1).to_string()>{details.clone()}</td>
-            </tr>
-        </Show>
+        {details_row(open, cols - 1, details)}
     }
 }
 

@@ -17,7 +17,7 @@ use crate::api::{self, ApiError, RegQuery};
 use crate::app::{set_page_title, PageId};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
-    detail_items, row_toggle,
+    detail_items, details_row, row_toggle,
     emph, local_clock, local_time, node_names, ConfirmModal, ErrorBox, NodeSelect, Pager,
     Toast, ToastMsg, ALL_NODES,
 };
@@ -613,12 +613,7 @@ fn RegRow(
                     })}
             </td>
         </tr>
-        <Show when=move || open.get()>
-            <tr class="details-row" data-testid="details-row">
-                <td></td>
-                <td colspan="8">{details.clone()}</td>
-            </tr>
-        </Show>
+        {details_row(open, 8, details)}
     }
 }
 

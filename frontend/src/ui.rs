@@ -460,6 +460,22 @@ pub fn detail_items(i18n: I18n, fields: Vec<(K, &'static str, Option<String>)>) 
         .collect_view()
 }
 
+/// The row under a table row that shows its details while `open`: an empty cell under
+/// the toggle, then the details across the other `span` columns.
+pub fn details_row<F>(open: Memo<bool>, span: usize, details: F) -> impl IntoView
+where
+    F: Fn() -> AnyView + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Show when=move || open.get()>
+            <tr class="details-row" data-testid="details-row">
+                <td></td>
+                <td colspan=span.to_string()>{details.clone()}</td>
+            </tr>
+        </Show>
+    }
+}
+
 /// The ▸/▾ button that opens a row's details.
 pub fn row_toggle(
     i18n: I18n,
