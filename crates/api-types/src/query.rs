@@ -1,0 +1,137 @@
+//! The query parameters of every list and call, defined once: the server parses
+//! requests into these (naming the parameter when one is wrong) and documents them in
+//! OpenAPI; the SPA builds its requests from them ([`to_query_string`]).
+//!
+//! Every list takes `limit` (1 to [`MAX_LIMIT`], default [`DEFAULT_LIMIT`]) and
+//! `cursor` (the `next_cursor` of the previous page, never empty). The fields are
+//! spelled out per struct rather than `#[serde(flatten)]`ed: query strings carry every
+//! value as text, and serde's flatten would lose both the number parsing and the name of
+//! the parameter in errors.
+use serde::{Deserialize, Serialize};
+
+use crate::dialog::DialogSource;
+use crate::usrloc::RegistrationSource;
+pub use crate::common::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// `a=1&b=x` for a query struct (absent options are left out), for the SPA.
+pub fn to_query_string<T: Serialize>(q: &T) -> String {
+    serde_urlencoded::to_string(q).unwrap_or_default()
+}
+
+/// The paging part every list query has.
+pub trait Paged {
+    fn limit(&self) -> Option<u32>;
+    fn cursor(&self) -> Option<&str>;
+}
+
+macro_rules! paged {
+    ($($t:ty),*) => {$(
+        impl Paged for $t {
+            fn limit(&self) -> Option<u32> { self.limit }
+            fn cursor(&self) -> Option<&str> { self.cursor.as_deref() }
+        }
+    )*};
+}
+
+/// `GET /registrations`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct RegistrationsQuery {
+    /// `db` (the `location` table, default) or `memory` (Kamailio's usrloc over JSON-RPC).
+    pub source: Option<RegistrationSource>,
+    /// Search: part of the username (at most 64 characters).
+    #[cfg_attr(feature = "openapi", param(max_length = 64))]
+    pub q: Option<String>,
+    /// Memory source: a Kamailio node name, or `all` for every node merged (each item
+    /// then carries its node). Default: the first node.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub node: Option<String>,
+    /// Items per page, 1 to 1000 (default 50). One item is one contact.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
+/// `GET /dialogs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DialogsQuery {
+    /// `memory` (active dialogs, `dlg.list`; default) or `db` (the `dialog` table).
+    pub source: Option<DialogSource>,
+    /// Memory source: a node name, or `all` for every node merged (default: the first node).
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub node: Option<String>,
+    /// Exact Call-ID.
+    pub call_id: Option<String>,
+    /// Part of the From URI.
+    pub from_uri: Option<String>,
+    /// Part of the To URI.
+    pub to_uri: Option<String>,
+    /// Kamailio's dialog state code: 1 unconfirmed, 2 early, 3 confirmed without ACK,
+    /// 4 confirmed, 5 deleted.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 5))]
+    pub state: Option<u8>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
+/// `GET /dialogs/history`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct HistoryQuery {
+    /// Exact Call-ID.
+    pub call_id: Option<String>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
+paged!(RegistrationsQuery, DialogsQuery, HistoryQuery);
+
+/// `node=` of calls that go to one Kamailio node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct NodeQuery {
+    /// A configured node name (default: the first node).
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub node: Option<String>,
+}
+
+/// `DELETE /registrations/{aor}/contacts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ContactQuery {
+    /// The exact Contact URI, e.g. `sip:alice@192.0.2.1:5060;transport=udp`.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub contact: String,
+    /// A configured node name (default: the first node).
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub node: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_leave_out_what_is_absent() {
+        let q = RegistrationsQuery { source: Some(RegistrationSource::Memory), q: Some("a b".into()), limit: Some(20), ..Default::default() };
+        assert_eq!(to_query_string(&q), "source=memory&q=a+b&limit=20");
+        let back: RegistrationsQuery = serde_urlencoded::from_str("source=memory&q=a+b&limit=20").unwrap();
+        assert_eq!(back, q);
+    }
+}
