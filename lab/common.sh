@@ -2,7 +2,44 @@
 # Shared helpers for the kamscope lab scripts (sourced, not executed).
 # shellcheck disable=SC2034  # used by the scripts that source this file
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-LAB_RUN="${KAMSCOPE_LAB_DIR:-$LAB_DIR/run}"
+# lab_run_dir: where the lab keeps its runtime data (databases, Kamailio instances,
+# SIPp logs). $KAMSCOPE_LAB_DIR if set; else lab/run when the database servers'
+# users (mysql, postgres) can reach it; else, when the clone sits under a directory
+# others cannot enter (root's home is mode 700 on Debian), a directory outside the
+# clone, keyed by the clone's path so two clones never share one:
+#   /var/lib/kamscope-lab/<clone name>-<hash of its path>
+# lab/run then is a symlink to it, so lab/run/... paths keep working.
+lab_run_dir() {
+    LAB_RUN_WHY=""
+    if [[ -n "${KAMSCOPE_LAB_DIR:-}" ]]; then
+        LAB_RUN="$KAMSCOPE_LAB_DIR" LAB_RUN_WHY="KAMSCOPE_LAB_DIR"
+        return
+    fi
+    LAB_RUN="$LAB_DIR/run"
+    # Only root starts the lab's database servers as their own users.
+    [[ $(id -u) == 0 ]] || return 0
+    # Every directory above lab/ must be searchable by others (the mysql and postgres
+    # users are neither owner nor group of a clone). One stat call for all of them.
+    local d="$LAB_DIR" dirs=() modes m
+    while [[ "$d" != / ]]; do dirs+=("$d"); d="$(dirname "$d")"; done
+    modes="$(stat -L -c %A "${dirs[@]}" 2>/dev/null)" || return 0
+    for m in $modes; do
+        [[ "${m:9:1}" == x || "${m:9:1}" == t ]] && continue
+        local root key
+        root="$(dirname "$LAB_DIR")"
+        key="$(basename "$root")-$(printf '%s' "$root" | sha256sum | cut -c1-12)"
+        LAB_RUN="/var/lib/kamscope-lab/$key"
+        LAB_RUN_WHY="$root is not reachable by the database users"
+        if [[ ! -d "$LAB_RUN" ]]; then
+            install -d -m 755 /var/lib/kamscope-lab "$LAB_RUN"
+            printf '[%s %s] lab run directory: %s (%s)\n' "$(date +%H:%M:%S)" "${LAB_SCRIPT:-lab}" "$LAB_RUN" "$LAB_RUN_WHY" >&2
+        fi
+        # A convenience link for people and for lab/run/... paths; never replaces a real directory.
+        [[ -e "$LAB_DIR/run" || -L "$LAB_DIR/run" ]] || ln -s "$LAB_RUN" "$LAB_DIR/run" 2>/dev/null || true
+        return 0
+    done
+}
+lab_run_dir
 LAB_BUILD="$LAB_DIR/build"
 LAB_TZ="${KAMSCOPE_LAB_TZ:-Asia/Shanghai}"
 

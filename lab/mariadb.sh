@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Private MariaDB server for the lab: 127.0.0.1:3307, data in $LAB_RUN/mariadb
-# ($LAB_RUN = $KAMSCOPE_LAB_DIR or lab/run), own socket, TZ=Asia/Shanghai
+# ($LAB_RUN: lab/rundir.sh; KAMSCOPE_LAB_DIR overrides), own socket, TZ=Asia/Shanghai
 # (default-time-zone = SYSTEM = TZ). User kamailio/kamailiorw with ALL on *.*.
 #   lab/mariadb.sh start          idempotent; waits until ready; creates the user
 #   lab/mariadb.sh stop           stops the server started by start (recorded pid)
@@ -45,7 +45,7 @@ check_access() {
     local d="$BASE"
     while [[ "$d" != / ]]; do
         if [[ -e "$d" ]] && ! runuser -u mysql -- test -x "$d"; then
-            die "user mysql cannot enter $d (no x permission): set KAMSCOPE_LAB_DIR to a directory accessible to mysql"
+            die "user mysql cannot enter $d (no x permission): set KAMSCOPE_LAB_DIR to a directory it can reach"
         fi
         d="$(dirname "$d")"
     done

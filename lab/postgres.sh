@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Private PostgreSQL 15 server for the lab: 127.0.0.1:5433, data in $LAB_RUN/postgres
-# ($LAB_RUN = $KAMSCOPE_LAB_DIR or lab/run), runs as the postgres OS user,
+# ($LAB_RUN: lab/rundir.sh; KAMSCOPE_LAB_DIR overrides), runs as the postgres OS user,
 # timezone 'Asia/Shanghai'. Role kamailio/kamailiorw (LOGIN CREATEDB).
 #   lab/postgres.sh start         idempotent (initdb if needed); waits until ready
 #   lab/postgres.sh stop          stops the server started by start (pg_ctl, recorded datadir)
@@ -31,7 +31,7 @@ check_access() {
     local d="$BASE"
     while [[ "$d" != / ]]; do
         if [[ -e "$d" ]] && ! runuser -u postgres -- test -x "$d"; then
-            die "postgres cannot enter $d (no x permission): set KAMSCOPE_LAB_DIR to a directory accessible to the postgres user"
+            die "postgres cannot enter $d (no x permission): set KAMSCOPE_LAB_DIR to a directory it can reach"
         fi
         d="$(dirname "$d")"
     done

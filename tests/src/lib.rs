@@ -21,6 +21,20 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// The lab's run directory, as the lab scripts choose it (`lab/rundir.sh`: lab/run, or a
+/// directory outside the clone when the database users cannot reach the clone).
+pub fn lab_run() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let out = std::process::Command::new("bash")
+            .arg(repo_root().join("lab/rundir.sh"))
+            .output()
+            .expect("running lab/rundir.sh");
+        assert!(out.status.success(), "lab/rundir.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+        PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+    })
+}
+
 /// Runs a lab script; fails with its output when it fails.
 pub async fn lab(script: &str, args: &[&str]) -> anyhow::Result<String> {
     let out = tokio::process::Command::new("bash")
@@ -135,7 +149,7 @@ pub struct Kamailio {
 impl Kamailio {
     pub async fn start(backend: Backend, use_domain: bool) -> anyhow::Result<Self> {
         let name = unique_name(&format!("ks_{}", backend.name()));
-        let dir = repo_root().join("lab/run/tests").join(&name);
+        let dir = lab_run().join("tests").join(&name);
         std::fs::create_dir_all(&dir)?;
         let db_url = match backend {
             Backend::Sqlite => {
