@@ -4,7 +4,7 @@
 # Toolchain (see /work/shared/notes/wasm-toolchain.md): Debian 12's rustc-web/cargo-web
 # (1.96) + rust-web-src, the wasm standard library built from source (build-std, needs
 # RUSTC_BOOTSTRAP=1), linked by lld-22; wasm-bindgen-cli pinned to the exact
-# wasm-bindgen version of Cargo.lock, installed into frontend/.tools. No wasm-opt.
+# wasm-bindgen version of Cargo.lock, cached in ~/.cache/kamscope/tools. No wasm-opt.
 #
 # Usage: frontend/build.sh            (release build)
 # Env:   KAMSCOPE_NO_APT=1            do not apt-get install missing packages
@@ -47,14 +47,22 @@ export RUSTC_BOOTSTRAP=1   # always set: toggling it forces a full rebuild
 # 2. wasm-bindgen-cli, the exact version of the lockfile.
 WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 [[ -n "$WB_VERSION" ]] || { echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; }
-WB="$TOOLS/bin/wasm-bindgen"
+# Cached per version outside the clone, so a fresh clone (CI) does not rebuild it.
+WB_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/kamscope/tools/wasm-bindgen-$WB_VERSION"
+WB="$WB_ROOT/bin/wasm-bindgen"
 if [[ -x "$WB" ]] && [[ "$("$WB" --version 2>/dev/null)" == "wasm-bindgen $WB_VERSION" ]]; then
   say "wasm-bindgen-cli $WB_VERSION present ($WB)"
 else
-  say "cargo install wasm-bindgen-cli --version $WB_VERSION --root $TOOLS (takes ~5 min)"
+  say "cargo install wasm-bindgen-cli --version $WB_VERSION --root $WB_ROOT (takes ~5 min, once per version)"
   # Not --locked: its lockfile wants a webpki-roots release crates.io mirrors may lack.
   # Run outside frontend/ so frontend/.cargo/config.toml (wasm target) does not apply.
-  (cd / && "$CARGO" install wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS" --force)
+  # Into a fresh directory, moved into place when complete: an interrupted install
+  # leaves no half-written cache entry.
+  mkdir -p "$(dirname "$WB_ROOT")"
+  WB_NEW="$(mktemp -d "$WB_ROOT.new.XXXXXX")"
+  (cd / && "$CARGO" install wasm-bindgen-cli --version "$WB_VERSION" --root "$WB_NEW" --force) \
+    || { rm -rf "$WB_NEW"; exit 1; }
+  rm -rf "$WB_ROOT" && mv "$WB_NEW" "$WB_ROOT"
 fi
 
 # 3. The wasm.
