@@ -21,7 +21,8 @@ USER_PASS=kamailiorw
 
 usage() { sed -n '2,11p' "$0" >&2; exit 2; }
 
-as_pg() { runuser -u postgres -- env TZ="$LAB_TZ" "$@"; }
+# From /, since the caller's directory may be one postgres cannot enter (a private clone).
+as_pg() { (cd / && runuser -u postgres -- env TZ="$LAB_TZ" "$@"); }
 ready() { "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" >/dev/null 2>&1; }
 pm_pid() { [[ -f "$DATA/postmaster.pid" ]] && head -n1 "$DATA/postmaster.pid"; }
 running() { local p; p="$(pm_pid 2>/dev/null || true)"; pid_alive "$p"; }

@@ -2,16 +2,25 @@
 # Benchmarks: kamscope's API next to the raw SQL query / raw JSON-RPC call it wraps, on
 # the same run against a real Kamailio with SIPp registrations and long calls. Prints
 # times, ratios and kamscope's memory; also written to tests/output/bench.md.
-#   scripts/bench.sh [sqlite] [mysql] [postgres]      (default: all three)
-# Env: BENCH_USERS (5000), BENCH_CALLS (500), BENCH_ROUNDS (5).
+#   scripts/bench.sh [--smoke] [sqlite] [mysql] [postgres]      (default: all three)
+# Full size: 5,000 registrations, 500 long calls, median of 5 rounds. --smoke (what
+# scripts/test.sh runs): 500 registrations, 50 calls, 3 rounds — checks that every case
+# works and prints numbers, in a fraction of the time.
+# Env (override either size): BENCH_USERS, BENCH_CALLS, BENCH_ROUNDS.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+if [[ "${1:-}" == --smoke ]]; then
+    shift
+    export BENCH_USERS="${BENCH_USERS:-500}" BENCH_CALLS="${BENCH_CALLS:-50}" BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
+fi
+export BENCH_USERS="${BENCH_USERS:-5000}" BENCH_CALLS="${BENCH_CALLS:-500}" BENCH_ROUNDS="${BENCH_ROUNDS:-5}"
 backends=("$@")
 ((${#backends[@]})) || backends=(sqlite mysql postgres)
 started=()
 cleanup() {
     local s
     for s in "${started[@]}"; do lab/"$s".sh stop || true; done
+    step_times
 }
 trap cleanup EXIT
 
@@ -33,9 +42,11 @@ for b in "${backends[@]}"; do
 done
 
 step "bench 2/3 Building kamscope and the benchmark (release)"
-cargo build --release -p kamscope-server || fail "building kamscope"
-cargo bench -p kamscope-acceptance --bench api_vs_raw --no-run || fail "building the benchmark"
+# One build for both: built apart, the two selections unify dependency features
+# differently and half of the release build would be done twice.
+cargo build --release -p kamscope-server -p kamscope-acceptance --bin kamscope --bench api_vs_raw \
+    || fail "building kamscope and the benchmark"
 
-step "bench 3/3 Running on: ${backends[*]}"
+step "bench 3/3 Running on: ${backends[*]} ($BENCH_USERS registrations, $BENCH_CALLS calls, $BENCH_ROUNDS rounds)"
 BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
     cargo bench -p kamscope-acceptance --bench api_vs_raw || fail "benchmark"
