@@ -11,12 +11,15 @@ class PositiveDataAcceptanceExcept:
     """schemathesis' positive_data_acceptance ("a schema-valid request is accepted"), except
     for the query parameters named in the config, whose validity the schema cannot state
     because it depends on the deployment or the data. A schema-valid request may be
-    rejected with 400 only when it carries such a parameter and the problem's `detail`
-    names it; any other rejection fails as it does in the built-in check."""
+    rejected with 400 only when it carries such a parameter with a non-empty value (an
+    empty one is the schema's business: minLength) and the problem's `detail` names it;
+    any other rejection fails as it does in the built-in check."""
 
     def __init__(self, parameters: dict[str, str] | None = None) -> None:
         # parameter name -> the reason, kept in the config next to the name
-        self.parameters = dict(parameters or {})
+        if not parameters:
+            raise ValueError("[checks.PositiveDataAcceptanceExcept.parameters] is missing in schemathesis.toml")
+        self.parameters = dict(parameters)
 
     def after_response(self, ctx, response, case):
         if response.status_code == 400 and self._names_a_listed_parameter(response, case):
@@ -24,7 +27,7 @@ class PositiveDataAcceptanceExcept:
         return positive_data_acceptance(ctx, response, case)
 
     def _names_a_listed_parameter(self, response, case) -> bool:
-        sent = set((case.query or {}).keys())
+        sent = {name for name, value in (case.query or {}).items() if value not in ("", None, [])}
         try:
             detail = json.loads(response.content).get("detail") or ""
         except (ValueError, AttributeError):
