@@ -6,6 +6,7 @@ pub mod common;
 pub mod dashboard;
 pub mod dialog;
 pub mod health;
+pub mod jobs;
 pub mod query;
 pub mod usrloc;
 

@@ -18,6 +18,17 @@ pub fn to_query_string<T: Serialize>(q: &T) -> String {
     serde_urlencoded::to_string(q).unwrap_or_default()
 }
 
+/// `format=`: a list as JSON pages (default) or the whole filtered list as one CSV
+/// download (RFC 4180, header row; `limit` and `cursor` do not apply).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ListFormat {
+    #[default]
+    Json,
+    Csv,
+}
+
 /// The paging part every list query has.
 pub trait Paged {
     fn limit(&self) -> Option<u32>;
@@ -47,6 +58,8 @@ pub struct RegistrationsQuery {
     /// then carries its node). Default: the first node.
     #[cfg_attr(feature = "openapi", param(min_length = 1))]
     pub node: Option<String>,
+    /// `csv` downloads the whole filtered list (`limit`/`cursor` do not apply).
+    pub format: Option<ListFormat>,
     /// Items per page, 1 to 1000 (default 50). One item is one contact.
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
     pub limit: Option<u32>,
@@ -75,6 +88,8 @@ pub struct DialogsQuery {
     /// 4 confirmed, 5 deleted.
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 5))]
     pub state: Option<u8>,
+    /// `csv` downloads the whole filtered list (`limit`/`cursor` do not apply).
+    pub format: Option<ListFormat>,
     /// Items per page, 1 to 1000 (default 50).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
     pub limit: Option<u32>,
@@ -90,6 +105,8 @@ pub struct DialogsQuery {
 pub struct HistoryQuery {
     /// Exact Call-ID.
     pub call_id: Option<String>,
+    /// `csv` downloads the whole filtered list (`limit`/`cursor` do not apply).
+    pub format: Option<ListFormat>,
     /// Items per page, 1 to 1000 (default 50).
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
     pub limit: Option<u32>,
@@ -98,7 +115,20 @@ pub struct HistoryQuery {
     pub cursor: Option<String>,
 }
 
-paged!(RegistrationsQuery, DialogsQuery, HistoryQuery);
+/// `GET /jobs`: the recent jobs, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct JobsQuery {
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
+paged!(RegistrationsQuery, DialogsQuery, HistoryQuery, JobsQuery);
 
 /// `node=` of calls that go to one Kamailio node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

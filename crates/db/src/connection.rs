@@ -1,6 +1,8 @@
 use std::time::Duration;
 
 use chrono_tz::Tz;
+use sea_orm::sqlx::error::DatabaseError as _;
+use sea_orm::error::{RuntimeErr, SqlxError, SqlxMySqlError, SqlxPostgresError, SqlxSqliteError};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
 /// Which SQL dialect Kamailio's tables live in.
@@ -29,29 +31,59 @@ pub enum DbError {
     /// The query failed for a reason that is ours or the schema's.
     #[error("database query failed: {0}")]
     Query(String),
+    /// The deployment's table lacks columns this request needs (an optional column
+    /// Kamailio writes only where a setting adds it): the caller's 400, naming both.
+    #[error("Kamailio's `{table}` table has no column {}: {hint}", columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))]
+    MissingColumns { table: String, columns: Vec<String>, hint: String },
     #[error("unsupported database URL {0:?}: use sqlite://, mysql:// or postgres://")]
     BadUrl(String),
 }
 
 impl From<DbErr> for DbError {
     fn from(e: DbErr) -> Self {
-        match &e {
-            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => DbError::Unavailable(e.to_string()),
-            DbErr::Exec(err) | DbErr::Query(err) => {
-                let text = err.to_string();
-                // sqlx reports a dropped or refused connection as an I/O error inside Exec/Query.
-                let lower = text.to_lowercase();
-                if ["connection refused", "broken pipe", "connection reset", "pool timed out", "error communicating", "io error", "timed out", "database is locked", "unable to open database"]
-                    .iter()
-                    .any(|w| lower.contains(w))
-                {
-                    DbError::Unavailable(text)
-                } else {
-                    DbError::Query(text)
-                }
-            }
-            _ => DbError::Query(e.to_string()),
+        let unavailable = match &e {
+            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+            DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err)) => sqlx_unavailable(err),
+            _ => false,
+        };
+        if unavailable {
+            DbError::Unavailable(e.to_string())
+        } else {
+            DbError::Query(e.to_string())
         }
+    }
+}
+
+/// Is this the database being away (503, retry later) rather than a wrong query?
+/// Classified by error type and the backends' own codes, never by message text.
+fn sqlx_unavailable(err: &SqlxError) -> bool {
+    match err {
+        SqlxError::Io(_)
+        | SqlxError::Tls(_)
+        | SqlxError::Protocol(_)
+        | SqlxError::PoolTimedOut
+        | SqlxError::PoolClosed
+        | SqlxError::WorkerCrashed => true,
+        SqlxError::Database(db) => {
+            if let Some(sqlite) = db.try_downcast_ref::<SqlxSqliteError>() {
+                // Primary result codes (the low byte of extended ones): 5 BUSY and 6 LOCKED
+                // (Kamailio holds the write lock), 14 CANTOPEN (file gone or unreadable).
+                let code = sqlite.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0) & 0xff;
+                matches!(code, 5 | 6 | 14)
+            } else if let Some(my) = db.try_downcast_ref::<SqlxMySqlError>() {
+                // 1040 too many connections, 1053 server shutdown, 1205 lock wait timeout,
+                // 2002/2003/2006/2013 the connection could not be made or was lost.
+                matches!(my.number(), 1040 | 1053 | 1205 | 2002 | 2003 | 2006 | 2013)
+            } else if let Some(pg) = db.try_downcast_ref::<SqlxPostgresError>() {
+                // SQLSTATE class 08 (connection exception), 53 (insufficient resources),
+                // 57P01-57P03 (the server is shutting down or starting).
+                let c = pg.code();
+                c.starts_with("08") || c.starts_with("53") || matches!(c, "57P01" | "57P02" | "57P03")
+            } else {
+                false
+            }
+        }
+        _ => false,
     }
 }
 
@@ -69,6 +101,7 @@ pub struct DbConfig {
 #[derive(Clone)]
 pub struct KamailioDb {
     pub(crate) conn: DatabaseConnection,
+    pub(crate) columns: crate::schema::ColumnCache,
     pub(crate) backend: Backend,
     pub(crate) tz: Tz,
     pub(crate) use_domain: bool,
@@ -93,7 +126,7 @@ impl KamailioDb {
             .sqlx_logging(false)
             .connect_lazy(true);
         let conn = Database::connect(opts).await.map_err(DbError::from)?;
-        Ok(Self { conn, backend, tz: cfg.timezone, use_domain: cfg.use_domain })
+        Ok(Self { conn, columns: Default::default(), backend, tz: cfg.timezone, use_domain: cfg.use_domain })
     }
 
     pub fn backend(&self) -> Backend {

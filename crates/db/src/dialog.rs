@@ -7,6 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use crate::entity::{acc_cdrs, dialog};
+use crate::page::keyset_tail;
 use crate::usrloc::like_contains;
 use crate::time::{from_epoch, read_datetime, read_f64, read_i64, read_string, select_datetime};
 use crate::{DbError, KamailioDb};
@@ -26,17 +27,6 @@ pub trait DialogDb: Send + Sync {
     async fn dialogs(&self, filter: &DialogFilter, limit: u64, after_id: Option<i64>) -> Result<(Vec<Dialog>, Option<i64>), DbError>;
     /// A page of ended calls from `acc_cdrs`, newest first; cursor: the last id.
     async fn dialog_records(&self, call_id: Option<&str>, limit: u64, before_id: Option<i64>) -> Result<(Vec<DialogRecord>, Option<i64>), DbError>;
-}
-
-fn page<T>(mut items: Vec<T>, mut keys: Vec<i64>, limit: u64) -> (Vec<T>, Option<i64>) {
-    let limit = limit as usize;
-    if items.len() > limit {
-        items.truncate(limit);
-        keys.truncate(limit);
-        (items, keys.last().copied())
-    } else {
-        (items, None)
-    }
 }
 
 #[async_trait]
@@ -63,12 +53,11 @@ impl DialogDb for KamailioDb {
         let rows = self.conn.query_all(stmt).await?;
         let now = chrono::Utc::now().timestamp();
         let mut items = Vec::new();
-        let mut keys = Vec::new();
         for r in &rows {
             let state = read_i64(r, "state").unwrap_or(0);
             let start = read_i64(r, "start_time").filter(|s| *s > 0);
-            keys.push(read_i64(r, "id").unwrap_or_default());
-            items.push(Dialog {
+            let id = read_i64(r, "id").unwrap_or_default();
+            items.push((Dialog {
                 h_entry: read_i64(r, "hash_entry").unwrap_or_default() as u32,
                 h_id: read_i64(r, "hash_id").unwrap_or_default() as u32,
                 call_id: read_string(r, "callid").unwrap_or_default(),
@@ -97,16 +86,28 @@ impl DialogDb for KamailioDb {
                 variables: BTreeMap::new(),
                 source: DialogSource::Db,
                 node: None,
-            });
+            }, id));
         }
-        Ok(page(items, keys, limit))
+        Ok(keyset_tail(items, limit))
     }
 
     async fn dialog_records(&self, call_id: Option<&str>, limit: u64, before_id: Option<i64>) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
         use acc_cdrs::Column as C;
+        // A stock acc_cdrs has only id, start_time, end_time, duration: the rest is
+        // `cdr_extra`'s, and lists must work without it.
+        let have = self.columns("acc_cdrs").await?;
+        if call_id.is_some() {
+            self.require_columns("acc_cdrs", &["callid"], CDR_EXTRA_HINT).await?;
+        }
+        let extra: Vec<C> = [(C::SrcUser, "src_user"), (C::DstUser, "dst_user"), (C::Callid, "callid")]
+            .into_iter()
+            .filter(|(_, name)| have.contains(*name))
+            .map(|(c, _)| c)
+            .collect();
         let mut q = acc_cdrs::Entity::find()
             .select_only()
-            .columns([C::Id, C::Duration, C::SrcUser, C::DstUser, C::Callid])
+            .columns([C::Id, C::Duration])
+            .columns(extra)
             .expr_as(select_datetime(self.backend, "acc_cdrs", "start_time"), "start_at")
             .expr_as(select_datetime(self.backend, "acc_cdrs", "end_time"), "end_at");
         if let Some(c) = call_id {
@@ -117,21 +118,26 @@ impl DialogDb for KamailioDb {
         }
         let stmt = q.order_by_desc(C::Id).limit(limit + 1).build(self.db_backend());
         let rows = self.conn.query_all(stmt).await?;
-        let mut items = Vec::new();
-        let mut keys = Vec::new();
-        for r in &rows {
-            let id = read_i64(r, "id").unwrap_or_default();
-            keys.push(id);
-            items.push(DialogRecord {
-                id,
-                call_id: read_string(r, "callid"),
-                src_user: read_string(r, "src_user"),
-                dst_user: read_string(r, "dst_user"),
-                start_time: read_datetime(r, self.backend, "start_at", self.tz),
-                end_time: read_datetime(r, self.backend, "end_at", self.tz),
-                duration: read_f64(r, "duration"),
-            });
-        }
-        Ok(page(items, keys, limit))
+        let items = rows
+            .iter()
+            .map(|r| {
+                let id = read_i64(r, "id").unwrap_or_default();
+                let record = DialogRecord {
+                    id,
+                    call_id: read_string(r, "callid"),
+                    src_user: read_string(r, "src_user"),
+                    dst_user: read_string(r, "dst_user"),
+                    start_time: read_datetime(r, self.backend, "start_at", self.tz),
+                    end_time: read_datetime(r, self.backend, "end_at", self.tz),
+                    duration: read_f64(r, "duration"),
+                };
+                (record, id)
+            })
+            .collect();
+        Ok(keyset_tail(items, limit))
     }
 }
+
+/// Where acc_cdrs' optional columns come from.
+pub const CDR_EXTRA_HINT: &str =
+    "acc's `cdr_extra` setting adds it, e.g. modparam(\"acc\", \"cdr_extra\", \"src_user=$fU;dst_user=$rU;callid=$ci\"), with nullable columns of those names in acc_cdrs";

@@ -6,6 +6,8 @@ pub mod acc;
 mod connection;
 pub mod dialog;
 pub mod entity;
+pub mod page;
+mod schema;
 mod time;
 pub mod usrloc;
 

@@ -6,6 +6,7 @@ use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use crate::entity::location::{self, Column};
+use crate::page::keyset_tail;
 use crate::time::{read_datetime, read_f64, read_i64, read_string, select_datetime};
 use crate::{DbError, KamailioDb};
 
@@ -83,7 +84,6 @@ impl UsrlocDb for KamailioDb {
         let rows = sea_orm::ConnectionTrait::query_all(&self.conn, stmt).await?;
         let now = Utc::now();
         let mut items = Vec::with_capacity(rows.len());
-        let mut keys = Vec::with_capacity(rows.len());
         for row in &rows {
             let id = read_i64(row, "id").unwrap_or_default();
             let username = read_string(row, "username").unwrap_or_default();
@@ -100,8 +100,8 @@ impl UsrlocDb for KamailioDb {
                 (Some(d), true) => format!("{username}@{d}"),
                 _ => username.clone(),
             };
-            keys.push(LocationCursor { username: username.clone(), id });
-            items.push(Registration {
+            let key = LocationCursor { username: username.clone(), id };
+            items.push((Registration {
                 aor,
                 username,
                 domain,
@@ -126,16 +126,9 @@ impl UsrlocDb for KamailioDb {
                 ul_state: None,
                 source: RegistrationSource::Db,
                 node: None,
-            });
+            }, key));
         }
-        let limit = query.limit as usize;
-        let next = if items.len() > limit {
-            items.truncate(limit);
-            keys.get(limit - 1).cloned()
-        } else {
-            None
-        };
-        Ok((items, next))
+        Ok(keyset_tail(items, query.limit))
     }
 }
 

@@ -2,9 +2,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::future::{FutureExt, Map};
-use jsonrpsee::core::client::{ClientT, Error as ClientError};
-use jsonrpsee::core::params::ArrayParams;
-use jsonrpsee::http_client::{HttpBackend, HttpClient, HttpClientBuilder, RpcLogger, RpcService};
+use jsonrpsee_core::client::{ClientT, Error as ClientError};
+use jsonrpsee_core::params::ArrayParams;
+use jsonrpsee_http_client::{HttpBackend, HttpClient, HttpClientBuilder, RpcLogger, RpcService};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -46,6 +46,12 @@ pub struct KamailioRpc {
 
 impl KamailioRpc {
     pub fn new(config: &RpcConfig) -> Result<Self, RpcError> {
+        if cfg!(not(feature = "https")) && config.url.starts_with("https:") {
+            return Err(RpcError::Unreachable {
+                url: config.url.clone(),
+                reason: "this kamscope was built without TLS for JSON-RPC: build it with `--features https`, or use Kamailio's xhttp over http:// on a private network".into(),
+            });
+        }
         let client = HttpClientBuilder::default()
             .request_timeout(config.timeout)
             // dlg.list and ul.dump brief grow with traffic: allow far more than the 10 MB default.

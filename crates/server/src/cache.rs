@@ -16,8 +16,9 @@ impl<T: Clone + Send + Sync + 'static> Coalesced<T> {
         Coalesced { ttl, slot: Mutex::new(None) }
     }
 
-    /// The value made by the round started less than `ttl` ago (joining it while it
-    /// is still running), or a new round made by `make`.
+    /// The value of the round still running (however long it takes: a hung Kamailio
+    /// must not get a new round every TTL) or finished less than `ttl` after it started,
+    /// else of a new round made by `make`.
     pub async fn get<F, Fut>(&self, make: F) -> T
     where
         F: FnOnce() -> Fut,
@@ -26,7 +27,7 @@ impl<T: Clone + Send + Sync + 'static> Coalesced<T> {
         let round = {
             let mut slot = self.slot.lock().expect("coalescing lock");
             match &*slot {
-                Some((started, round)) if started.elapsed() < self.ttl => round.clone(),
+                Some((started, round)) if round.peek().is_none() || started.elapsed() < self.ttl => round.clone(),
                 _ => {
                     let round = make().boxed().shared();
                     *slot = Some((Instant::now(), round.clone()));
@@ -64,5 +65,23 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(250)).await;
         assert_eq!(c.get(make(calls.clone())).await, 1);
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[actix_rt::test]
+    async fn a_round_longer_than_the_ttl_is_joined_not_repeated() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = Arc::new(Coalesced::new(Duration::from_millis(20)));
+        let slow = |calls: Arc<AtomicUsize>| {
+            move || async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        };
+        let first = { let (c, calls) = (c.clone(), calls.clone()); tokio::spawn(async move { c.get(slow(calls)).await }) };
+        tokio::time::sleep(Duration::from_millis(60)).await; // three TTLs into the round
+        let later = { let (c, calls) = (c.clone(), calls.clone()); tokio::spawn(async move { c.get(slow(calls)).await }) };
+        first.await.unwrap();
+        later.await.unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 }

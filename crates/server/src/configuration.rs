@@ -62,7 +62,22 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Loads the settings; `KAMSCOPE_*` variables that name no setting are returned as
+    /// warnings (other tools of ours, like the lab's `KAMSCOPE_LAB_DIR`, share the
+    /// prefix), while an unknown key in the TOML file stays an error.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        Self::load_with_warnings(file).map(|(s, _)| s)
+    }
+
+    /// The names of the settings, as their environment variables spell them after `KAMSCOPE_`.
+    fn keys() -> Vec<String> {
+        match serde_json::to_value(Settings::default()) {
+            Ok(serde_json::Value::Object(m)) => m.keys().map(|k| k.to_uppercase()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn load_with_warnings(file: Option<&Path>) -> anyhow::Result<(Self, Vec<String>)> {
         let mut fig = Figment::from(Serialized::defaults(Settings::default()));
         if let Some(f) = file {
             anyhow::ensure!(f.exists(), "configuration file {} does not exist", f.display());
@@ -83,7 +98,22 @@ impl Settings {
             }
             fig = fig.merge(Serialized::default("kamailio_nodes", nodes));
         }
-        let fig = fig.merge(Env::prefixed("KAMSCOPE_").ignore(&["SIP_DOMAINS", "KAMAILIO_NODES", "CONFIG"]));
+        let keys = Self::keys();
+        // Read by main's CLI, and by the two list parsers above.
+        let handled = ["SIP_DOMAINS", "KAMAILIO_NODES", "CONFIG"];
+        let mut warnings = Vec::new();
+        for (name, _) in std::env::vars() {
+            if let Some(rest) = name.strip_prefix("KAMSCOPE_") {
+                if !keys.iter().any(|k| k == rest) && !handled.contains(&rest) {
+                    warnings.push(format!("ignoring {name}: kamscope has no such setting (the settings are KAMSCOPE_{})", keys.join(", KAMSCOPE_")));
+                }
+            }
+        }
+        let fig = fig.merge(
+            Env::prefixed("KAMSCOPE_")
+                .ignore(&handled)
+                .filter(move |k| keys.iter().any(|key| key.eq_ignore_ascii_case(k.as_str()))),
+        );
         let settings: Settings = fig.extract()?;
         settings.tz()?;
         let nodes = settings.nodes();
@@ -94,7 +124,7 @@ impl Settings {
                 n.name
             );
         }
-        Ok(settings)
+        Ok((settings, warnings))
     }
 
     /// The Kamailio nodes: `kamailio_nodes`, or one node `kamailio` at `kamailio_rpc_url`.
@@ -142,6 +172,16 @@ mod tests {
             jail.set_env("KAMSCOPE_KAMAILIO_NODES", "");
             jail.set_env("KAMSCOPE_TIMEZONE", "Mars/Base");
             assert!(Settings::load(None).is_err());
+            jail.set_env("KAMSCOPE_TIMEZONE", "UTC");
+            // Another tool's variable with our prefix: a warning naming it, not a failure.
+            jail.set_env("KAMSCOPE_LAB_DIR", "/var/tmp/lab");
+            let (s, warnings) = Settings::load_with_warnings(None).unwrap();
+            assert_eq!(s.timezone, "UTC");
+            assert_eq!(warnings.len(), 1);
+            assert!(warnings[0].contains("KAMSCOPE_LAB_DIR"), "{warnings:?}");
+            // An unknown key in the file stays an error.
+            jail.create_file("bad.toml", "lab_dir = \"x\"")?;
+            assert!(Settings::load(Some(Path::new("bad.toml"))).is_err());
             Ok(())
         });
     }

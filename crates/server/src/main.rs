@@ -32,7 +32,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve => {
             telemetry::init();
-            let settings = Settings::load(cli.config.as_deref())?;
+            let (settings, warnings) = Settings::load_with_warnings(cli.config.as_deref())?;
+            for w in warnings {
+                tracing::warn!("{w}");
+            }
             let app = Application::build(settings).await?;
             tracing::info!("kamscope listening on http://{}", app.address());
             app.run_until_stopped().await?;

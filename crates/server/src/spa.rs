@@ -33,6 +33,22 @@ impl SpaFiles {
     }
 }
 
+/// frontend/build.sh names assets `kamscope-<12 hex>.js`, `..._bg.wasm`, `style-<12 hex>.css`:
+/// a new build is a new name, so these never change and may be kept a year. Anything
+/// else (index.html above all) is revalidated, so a deploy shows at the next load.
+fn cache_control(rel: &str) -> &'static str {
+    let stem = rel.rsplit('/').next().unwrap_or(rel).split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let hashed = stem
+        .rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 12 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
 pub async fn serve(req: HttpRequest, files: web::Data<SpaFiles>) -> HttpResponse {
     let rel = req.path().trim_start_matches('/');
     if !rel.is_empty() && Path::new(rel).extension().is_some() {
@@ -40,7 +56,7 @@ pub async fn serve(req: HttpRequest, files: web::Data<SpaFiles>) -> HttpResponse
             let mime = mime_guess::from_path(rel).first_or_octet_stream();
             return HttpResponse::Ok()
                 .insert_header((header::CONTENT_TYPE, mime.as_ref()))
-                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .insert_header((header::CACHE_CONTROL, cache_control(rel)))
                 .body(bytes);
         }
         return HttpResponse::NotFound().content_type("text/plain").body("not found");
@@ -55,5 +71,19 @@ pub async fn serve(req: HttpRequest, files: web::Data<SpaFiles>) -> HttpResponse
              (looked in {}). The API is at <a href=\"/docs/\">/docs/</a>.</p>",
             files.dir.display()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_assets_are_immutable_and_the_rest_revalidates() {
+        use super::cache_control as c;
+        assert_eq!(c("kamscope-0123456789ab.js"), "public, max-age=31536000, immutable");
+        assert_eq!(c("kamscope-0123456789ab_bg.wasm"), "public, max-age=31536000, immutable");
+        assert_eq!(c("style-0123456789ab.css"), "public, max-age=31536000, immutable");
+        assert_eq!(c("index.html"), "no-cache");
+        assert_eq!(c("favicon.svg"), "no-cache");
+        assert_eq!(c("kamscope-web.js"), "no-cache");
     }
 }

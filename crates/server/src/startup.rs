@@ -4,13 +4,12 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
 use kamscope_db::{DbConfig, KamailioDb};
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::configuration::Settings;
 use crate::error;
-use crate::openapi::ApiDoc;
-use crate::routes;
+use crate::openapi;
+use crate::routes::{self, KnownPaths};
 use crate::spa::{self, SpaFiles};
 use crate::state::AppState;
 
@@ -37,19 +36,31 @@ impl Application {
 
     pub fn from_parts(listener: TcpListener, state: AppState, spa_files: SpaFiles) -> anyhow::Result<Self> {
         let address = listener.local_addr()?;
-        let state = web::Data::new(state);
+        if !address.ip().is_loopback() {
+            tracing::warn!(
+                %address,
+                "kamscope listens beyond loopback and has no accounts yet: anyone who reaches this port can end calls and delete registrations; put it behind a proxy that authenticates, or listen on 127.0.0.1"
+            );
+        }
         let spa_files = web::Data::new(spa_files);
-        let openapi = ApiDoc::openapi();
+        let openapi = openapi::document();
+        let known = web::Data::new(KnownPaths::from_doc(&openapi));
+        let tz = web::Data::new(state.tz);
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(middleware::Logger::new("%a \"%r\" %s %b %Dms"))
                 .wrap(middleware::Compress::default())
-                .app_data(state.clone())
                 .app_data(spa_files.clone())
+                .app_data(known.clone())
+                .app_data(tz.clone())
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::JsonConfig::default().error_handler(error::json_error))
-                .service(web::scope("/api/v1").configure(routes::configure).default_service(web::to(routes::api_not_found)))
+                .service(
+                    web::scope("/api/v1")
+                        .configure(|cfg| routes::configure(cfg, &state))
+                        .default_service(web::to(routes::api_not_found)),
+                )
                 .service(web::scope("/api").default_service(web::to(routes::api_not_found)))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", openapi.clone()))
                 .route(

@@ -1,18 +1,20 @@
+//! What the routes get: one service per area, each behind its trait. Building the real
+//! services from the settings happens here, once.
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono_tz::Tz;
-use kamscope_api_types::dashboard::CallsToday;
 use kamscope_db::{AccDb, DbError, DialogDb, KamailioDb, UsrlocDb};
 use kamscope_rpc::{CoreRpc, DialogRpc, KamailioRpc, StatsRpc, UsrlocRpc};
 
-use crate::cache::Coalesced;
 use crate::configuration::Settings;
-use crate::error::ApiError;
-use crate::routes::monitoring::NodeSnapshot;
+use crate::jobs::{JobRunner, MemoryJobStore};
+use crate::services::usrloc::AorPolicy;
+use crate::services::{
+    AuditLog, DialogService, Dialogs, Monitoring, MonitoringService, Node, Nodes, TracingAudit, Usrloc, UsrlocService,
+};
 
-/// Is the database there? (A trait so route tests can fake it.)
+/// Is the database there? (A trait so tests can fake it.)
 #[async_trait]
 pub trait DbProbe: Send + Sync {
     fn backend_name(&self) -> &'static str;
@@ -37,30 +39,15 @@ impl<T: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc> KamailioNode for T {}
 pub trait KamailioTables: UsrlocDb + DialogDb + AccDb + DbProbe {}
 impl<T: UsrlocDb + DialogDb + AccDb + DbProbe> KamailioTables for T {}
 
-#[derive(Clone)]
-pub struct Node {
-    pub name: String,
-    pub rpc: Arc<dyn KamailioNode>,
-}
-
-/// What handlers use: traits only, never SQL or HTTP clients.
+/// One handle per area; a route test sets only the one it exercises.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Arc<dyn KamailioTables>,
-    /// The configured Kamailio nodes; the first is the default.
-    pub nodes: Arc<Vec<Node>>,
-    pub tz: Tz,
-    pub use_domain: bool,
-    pub sip_domains: Vec<String>,
-    /// One upstream round of node RPCs shared by concurrent dashboard/health viewers.
-    pub snapshots: Arc<Coalesced<Arc<Vec<NodeSnapshot>>>>,
-    pub calls_today: Arc<Coalesced<Result<CallsToday, String>>>,
-}
-
-/// Which node(s) a request means: `node=NAME`, `node=all`, or the first by default.
-pub enum NodeChoice<'a> {
-    One(&'a Node),
-    All,
+    pub usrloc: Arc<dyn Usrloc>,
+    pub dialog: Arc<dyn Dialogs>,
+    pub monitoring: Arc<dyn Monitoring>,
+    pub jobs: Arc<JobRunner>,
+    /// The zone API times are shown in.
+    pub tz: chrono_tz::Tz,
 }
 
 impl AppState {
@@ -70,59 +57,218 @@ impl AppState {
             let rpc = KamailioRpc::new(&kamscope_rpc::RpcConfig { url: n.rpc_url.clone(), timeout: settings.rpc_timeout() })?;
             nodes.push(Node { name: n.name.clone(), rpc: Arc::new(rpc) });
         }
-        Ok(Self::from_parts(settings, Arc::new(db), nodes)?)
+        Self::from_parts(settings, Arc::new(db), nodes)
     }
 
-    pub fn from_parts(settings: &Settings, db: Arc<dyn KamailioTables>, nodes: Vec<Node>) -> anyhow::Result<Self> {
-        anyhow::ensure!(!nodes.is_empty(), "at least one Kamailio node must be configured");
+    /// The real services over any tables and nodes (the acceptance tests and fakes use it).
+    pub fn from_parts<D: KamailioTables + 'static>(settings: &Settings, db: Arc<D>, nodes: Vec<Node>) -> anyhow::Result<Self> {
+        let nodes = Nodes::new(nodes)?;
+        let tz = settings.tz()?;
+        let audit: Arc<dyn AuditLog> = Arc::new(TracingAudit);
         let ttl = Duration::from_millis(settings.cache_ttl_ms);
         Ok(AppState {
-            db,
-            nodes: Arc::new(nodes),
-            tz: settings.tz()?,
-            use_domain: settings.use_domain,
-            sip_domains: settings.sip_domains.clone(),
-            snapshots: Arc::new(Coalesced::new(ttl)),
-            calls_today: Arc::new(Coalesced::new(ttl)),
-        })
-    }
-
-    pub fn default_node(&self) -> &Node {
-        &self.nodes[0]
-    }
-
-    /// `node=`: a configured name, or `all` where `allow_all`.
-    pub fn choose_node(&self, raw: Option<&str>, allow_all: bool) -> Result<NodeChoice<'_>, ApiError> {
-        match raw.map(str::trim).filter(|s| !s.is_empty()) {
-            None => Ok(NodeChoice::One(self.default_node())),
-            Some("all") if allow_all => Ok(NodeChoice::All),
-            Some(name) => self.nodes.iter().find(|n| n.name == name).map(NodeChoice::One).ok_or_else(|| {
-                let names: Vec<&str> = self.nodes.iter().map(|n| n.name.as_str()).collect();
-                ApiError::bad_param(
-                    "node",
-                    format!(
-                        "names no configured Kamailio node: {name:?}; the nodes are {}{}",
-                        names.join(", "),
-                        if allow_all { " (or `all`)" } else { "" }
-                    ),
-                )
+            usrloc: Arc::new(UsrlocService {
+                db: db.clone(),
+                nodes: nodes.clone(),
+                policy: AorPolicy { use_domain: settings.use_domain, sip_domains: settings.sip_domains.clone() },
+                tz,
+                audit: audit.clone(),
             }),
-        }
-    }
-
-    /// The nodes a list request means: `node=NAME`, `node=all`, or the first node.
-    pub fn nodes_for(&self, raw: Option<&str>) -> Result<Vec<&Node>, ApiError> {
-        Ok(match self.choose_node(raw, true)? {
-            NodeChoice::One(n) => vec![n],
-            NodeChoice::All => self.nodes.iter().collect(),
+            dialog: Arc::new(DialogService { db: db.clone(), nodes: nodes.clone(), tz, audit }),
+            monitoring: Arc::new(MonitoringService::new(db, nodes, tz, ttl)),
+            jobs: Arc::new(JobRunner::new(Arc::new(MemoryJobStore::default()), tz)),
+            tz,
         })
     }
+}
 
-    /// The node a single-node request means (`node=` or the default).
-    pub fn node(&self, raw: Option<&str>) -> Result<&Node, ApiError> {
-        match self.choose_node(raw, false)? {
-            NodeChoice::One(n) => Ok(n),
-            NodeChoice::All => unreachable!("all is not allowed here"),
+/// Fakes for the fast tier: a Kamailio node and a database held in memory.
+#[cfg(test)]
+pub mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    use chrono::NaiveDate;
+    use kamscope_api_types::dashboard::CallsToday;
+    use kamscope_api_types::dialog::{Dialog, DialogRecord};
+    use kamscope_api_types::usrloc::Registration;
+    use kamscope_db::{DialogFilter, LocationCursor, LocationQuery};
+    use kamscope_rpc::core::Uptime;
+    use kamscope_rpc::dialog::ActiveStats;
+    use kamscope_rpc::usrloc::{parse_contacts, UlContact};
+    use kamscope_rpc::RpcError;
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    #[derive(Default)]
+    struct NodeData {
+        users: BTreeMap<String, Vec<String>>,
+        dialogs: Vec<Value>,
+        removed: Vec<String>,
+        down: bool,
+    }
+
+    /// A Kamailio node: users with contact addresses, `dlg.list` items, and a log of
+    /// what `ul.rm*` / `dlg.end_dlg` removed. Clones share the node.
+    #[derive(Clone, Default)]
+    pub struct FakeNode(Arc<Mutex<NodeData>>);
+
+    impl FakeNode {
+        pub fn with_users(users: &[(&str, &[&str])]) -> Self {
+            let n = FakeNode::default();
+            n.0.lock().unwrap().users =
+                users.iter().map(|(u, cs)| (u.to_string(), cs.iter().map(|c| c.to_string()).collect())).collect();
+            n
         }
+        pub fn with_dialogs(dialogs: Vec<Value>) -> Self {
+            let n = FakeNode::default();
+            n.0.lock().unwrap().dialogs = dialogs;
+            n
+        }
+        pub fn set_down(&self, down: bool) {
+            self.0.lock().unwrap().down = down;
+        }
+        pub fn removed(&self) -> Vec<String> {
+            self.0.lock().unwrap().removed.clone()
+        }
+        fn up(&self) -> Result<std::sync::MutexGuard<'_, NodeData>, RpcError> {
+            let g = self.0.lock().unwrap();
+            if g.down {
+                return Err(RpcError::Unreachable { url: "http://fake/RPC".into(), reason: "connection refused".into() });
+            }
+            Ok(g)
+        }
+    }
+
+    #[async_trait]
+    impl UsrlocRpc for FakeNode {
+        async fn aors(&self) -> Result<Vec<String>, RpcError> {
+            Ok(self.up()?.users.keys().cloned().collect())
+        }
+        async fn lookup(&self, aor: &str) -> Result<Option<Vec<UlContact>>, RpcError> {
+            Ok(self.up()?.users.get(aor).map(|cs| {
+                cs.iter().map(|a| parse_contacts(&json!({"Contacts":[{"Contact":{"Address":a,"Expires":60}}]})).remove(0)).collect()
+            }))
+        }
+        async fn rm(&self, aor: &str) -> Result<(), RpcError> {
+            let mut g = self.up()?;
+            g.users.remove(aor);
+            g.removed.push(aor.to_string());
+            Ok(())
+        }
+        async fn rm_contact(&self, aor: &str, contact: &str) -> Result<bool, RpcError> {
+            let mut g = self.up()?;
+            let Some(cs) = g.users.get_mut(aor) else { return Ok(false) };
+            let before = cs.len();
+            cs.retain(|c| c != contact);
+            let gone = cs.len() < before;
+            if gone {
+                g.removed.push(format!("{aor} {contact}"));
+            }
+            Ok(gone)
+        }
+    }
+
+    #[async_trait]
+    impl CoreRpc for FakeNode {
+        async fn version(&self) -> Result<String, RpcError> {
+            drop(self.up()?);
+            Ok("kamailio 5.6.3 (fake)".into())
+        }
+        async fn uptime(&self) -> Result<Uptime, RpcError> {
+            drop(self.up()?);
+            Ok(Uptime { now: String::new(), up_since: String::new(), uptime: 42 })
+        }
+    }
+
+    #[async_trait]
+    impl DialogRpc for FakeNode {
+        async fn list(&self) -> Result<Vec<Value>, RpcError> {
+            Ok(self.up()?.dialogs.clone())
+        }
+        async fn stats_active(&self) -> Result<ActiveStats, RpcError> {
+            let n = self.up()?.dialogs.len() as i64;
+            Ok(ActiveStats { starting: 0, connecting: 0, answering: 0, ongoing: n, all: n })
+        }
+        async fn end(&self, h_entry: u32, h_id: u32) -> Result<bool, RpcError> {
+            let mut g = self.up()?;
+            let before = g.dialogs.len();
+            g.dialogs.retain(|d| !(d["h_entry"] == h_entry && d["h_id"] == h_id));
+            let gone = g.dialogs.len() < before;
+            if gone {
+                g.removed.push(format!("dialog {h_entry}:{h_id}"));
+            }
+            Ok(gone)
+        }
+    }
+
+    #[async_trait]
+    impl StatsRpc for FakeNode {
+        async fn fetch(&self, _groups: &[&str]) -> Result<BTreeMap<String, i64>, RpcError> {
+            let n = self.up()?.users.len() as i64;
+            Ok(BTreeMap::from([("usrloc.registered_users".to_string(), n)]))
+        }
+        async fn process_count(&self) -> Result<i64, RpcError> {
+            drop(self.up()?);
+            Ok(8)
+        }
+    }
+
+    /// A database with no rows that answers (or, when down, is unavailable).
+    #[derive(Default)]
+    pub struct FakeDb {
+        pub down: bool,
+    }
+
+    impl FakeDb {
+        fn up(&self) -> Result<(), DbError> {
+            if self.down {
+                Err(DbError::Unavailable("connection refused".into()))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    #[async_trait]
+    impl UsrlocDb for FakeDb {
+        async fn locations(&self, _: &LocationQuery) -> Result<(Vec<Registration>, Option<LocationCursor>), DbError> {
+            self.up().map(|_| (vec![], None))
+        }
+    }
+
+    #[async_trait]
+    impl DialogDb for FakeDb {
+        async fn dialogs(&self, _: &DialogFilter, _: u64, _: Option<i64>) -> Result<(Vec<Dialog>, Option<i64>), DbError> {
+            self.up().map(|_| (vec![], None))
+        }
+        async fn dialog_records(&self, _: Option<&str>, _: u64, _: Option<i64>) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
+            self.up().map(|_| (vec![], None))
+        }
+    }
+
+    #[async_trait]
+    impl AccDb for FakeDb {
+        async fn calls_on(&self, date: NaiveDate) -> Result<CallsToday, DbError> {
+            drop(self.up()?);
+            Ok(CallsToday { date, timezone: "UTC".into(), total: 0, answered: 0, failed: 0, missed: 0 })
+        }
+    }
+
+    #[async_trait]
+    impl DbProbe for FakeDb {
+        fn backend_name(&self) -> &'static str {
+            "fake"
+        }
+        async fn ping(&self) -> Result<(), DbError> {
+            self.up()
+        }
+    }
+
+    /// The real services over a fake database and fake nodes.
+    pub fn fake_state(db: FakeDb, nodes: &[(&str, FakeNode)]) -> AppState {
+        let nodes = nodes.iter().map(|(n, f)| Node { name: n.to_string(), rpc: Arc::new(f.clone()) }).collect();
+        AppState::from_parts(&Settings::default(), Arc::new(db), nodes).unwrap()
     }
 }

@@ -1,59 +1,103 @@
-//! `/api/v1`, one file per Kamailio module (plus health).
-use actix_web::web;
+//! `/api/v1`, one file per Kamailio module (plus health and jobs). Each file declares
+//! its area once with [`area!`]: its operations with the role each needs, which give
+//! its routes, its OpenAPI paths and tag; [`areas`] lists the areas.
+use actix_web::dev::ResourceDef;
+use actix_web::{web, HttpRequest};
+use kamscope_api_types::common::Role;
 
 use crate::error::ApiError;
+use crate::state::AppState;
 
 pub mod dialog;
 pub mod health;
+pub mod jobs;
 pub mod monitoring;
 pub mod usrloc;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    // Fixed paths before `/dialogs/{h_entry}/{h_id}`-style ones.
-    cfg.service(health::health)
-        .service(monitoring::dashboard)
-        .service(dialog::dialog_stats)
-        .service(dialog::dialog_history)
-        .service(dialog::list_dialogs)
-        .service(dialog::get_dialog)
-        .service(dialog::end_dialog)
-        .service(usrloc::list_registrations)
-        .service(usrloc::get_registration)
-        .service(usrloc::delete_registration)
-        .service(usrloc::delete_contact);
+/// One area of the API.
+pub struct Area {
+    pub tag: &'static str,
+    pub doc: utoipa::openapi::OpenApi,
+    /// Registers the area's service handle and its routes, in declaration order.
+    pub configure: fn(&mut web::ServiceConfig, &AppState),
+    /// The role each operation (by operation id) needs.
+    pub roles: &'static [(&'static str, Role)],
 }
 
-/// `limit`: default 50, 1..=1000, named in the error when wrong.
-pub fn parse_limit(raw: Option<&str>) -> Result<u32, ApiError> {
-    use kamscope_api_types::common::{DEFAULT_LIMIT, MAX_LIMIT};
-    match raw {
-        None | Some("") => Ok(DEFAULT_LIMIT),
-        Some(s) => match s.parse::<u32>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            _ => Err(ApiError::bad_param(
-                "limit",
-                format!("must be a whole number from 1 to {MAX_LIMIT}, got {s:?}"),
-            )),
-        },
+/// Declares an area: `tag`, `description`, the `AppState` field that holds its
+/// service, and its operations (handler: role) in routing order (fixed paths before
+/// `{param}` ones).
+macro_rules! area {
+    (
+        tag: $tag:literal,
+        description: $desc:literal,
+        state: $field:ident,
+        operations: [ $( $op:ident : $role:ident ),* $(,)? ] $(,)?
+    ) => {
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($op),*), tags((name = $tag, description = $desc)))]
+        struct AreaDoc;
+
+        /// This area: its routes, its OpenAPI document, the role of each operation.
+        pub fn area() -> $crate::routes::Area {
+            $crate::routes::Area {
+                tag: $tag,
+                doc: <AreaDoc as utoipa::OpenApi>::openapi(),
+                configure: |cfg, state| {
+                    cfg.app_data(actix_web::web::Data::from(state.$field.clone()));
+                    $( cfg.service($op); )*
+                },
+                roles: &[ $( (stringify!($op), kamscope_api_types::common::Role::$role) ),* ],
+            }
+        }
+    };
+}
+pub(crate) use area;
+
+/// Every area, in routing order.
+pub fn areas() -> Vec<Area> {
+    vec![health::area(), monitoring::area(), dialog::area(), usrloc::area(), jobs::area()]
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {
+    for a in areas() {
+        (a.configure)(cfg, state);
     }
 }
 
-/// Unknown `/api/...` paths answer problem+json, not the SPA.
-pub async fn api_not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+/// The API's paths and their methods, to tell 405 from 404.
+pub struct KnownPaths(Vec<(ResourceDef, Vec<String>)>);
+
+impl KnownPaths {
+    pub fn from_doc(doc: &utoipa::openapi::OpenApi) -> Self {
+        KnownPaths(
+            doc.paths
+                .paths
+                .iter()
+                .map(|(path, item)| {
+                    let methods = [
+                        ("GET", item.get.is_some()),
+                        ("PUT", item.put.is_some()),
+                        ("POST", item.post.is_some()),
+                        ("DELETE", item.delete.is_some()),
+                        ("PATCH", item.patch.is_some()),
+                    ];
+                    let allow = methods.iter().filter(|(_, has)| *has).map(|(m, _)| m.to_string()).collect();
+                    (ResourceDef::new(format!("/api/v1{path}")), allow)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Unknown `/api/...` requests answer problem+json, not the SPA: 405 (with `Allow`) for
+/// a known path with another method, else 404.
+pub async fn api_not_found(req: HttpRequest, known: web::Data<KnownPaths>) -> Result<actix_web::HttpResponse, ApiError> {
+    if let Some((_, allow)) = known.0.iter().find(|(def, _)| def.is_match(req.path())) {
+        return Err(ApiError::MethodNotAllowed { method: req.method().to_string(), path: req.path().to_string(), allow: allow.clone() });
+    }
     Err(ApiError::NotFound(format!("There is no API resource at {} {}", req.method(), req.path())))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn limit_defaults_and_bounds() {
-        assert_eq!(parse_limit(None).unwrap(), 50);
-        assert_eq!(parse_limit(Some("1000")).unwrap(), 1000);
-        for bad in ["0", "1001", "-1", "ten", "1.5"] {
-            let err = parse_limit(Some(bad)).unwrap_err().to_string();
-            assert!(err.contains("`limit`"), "{err}");
-        }
-    }
-}
+mod tests;

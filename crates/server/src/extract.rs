@@ -1,0 +1,193 @@
+//! Request extractors every area shares: the typed query (errors name the parameter)
+//! and the actor (who asked, for the audit hook).
+use std::future::{ready, Ready};
+
+use actix_web::{dev::Payload, FromRequest, HttpRequest};
+use kamscope_api_types::query::{
+    ContactQuery, DialogsQuery, HistoryQuery, JobsQuery, NodeQuery, Paged, RegistrationsQuery, MAX_LIMIT,
+};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::services::Actor;
+
+/// Checks a query can be answered beyond its types (bounds, non-empty strings).
+pub trait QueryRules {
+    fn check(&self) -> Result<(), ApiError> {
+        Ok(())
+    }
+}
+
+/// `limit` 1..=MAX_LIMIT and a non-empty `cursor`, as the schema says.
+pub fn check_paging(q: &impl Paged) -> Result<(), ApiError> {
+    if let Some(l) = q.limit() {
+        if !(1..=MAX_LIMIT).contains(&l) {
+            return Err(ApiError::bad_param("limit", format!("must be a whole number from 1 to {MAX_LIMIT}, got {l}")));
+        }
+    }
+    if q.cursor().is_some_and(str::is_empty) {
+        return Err(ApiError::bad_param("cursor", "is empty: pass back `next_cursor` unchanged, or leave it out for the first page"));
+    }
+    Ok(())
+}
+
+fn non_empty(param: &str, v: &Option<String>) -> Result<(), ApiError> {
+    if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        return Err(ApiError::bad_param(param, "is empty: leave it out instead"));
+    }
+    Ok(())
+}
+
+impl QueryRules for RegistrationsQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)?;
+        non_empty("node", &self.node)?;
+        if self.q.as_deref().is_some_and(|q| q.chars().count() > 64) {
+            return Err(ApiError::bad_param("q", "is longer than a username can be (64 characters)"));
+        }
+        Ok(())
+    }
+}
+
+impl QueryRules for DialogsQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)?;
+        non_empty("node", &self.node)?;
+        if self.state.is_some_and(|s| !(1..=5).contains(&s)) {
+            return Err(ApiError::bad_param("state", STATE_HINT));
+        }
+        Ok(())
+    }
+}
+
+impl QueryRules for HistoryQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)
+    }
+}
+
+impl QueryRules for JobsQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)
+    }
+}
+
+impl QueryRules for NodeQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        non_empty("node", &self.node)
+    }
+}
+
+impl QueryRules for ContactQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        non_empty("node", &self.node)?;
+        if self.contact.trim().is_empty() {
+            return Err(ApiError::bad_param("contact", CONTACT_HINT));
+        }
+        Ok(())
+    }
+}
+
+const STATE_HINT: &str =
+    "must be a dialog state code 1-5 (1 unconfirmed, 2 early, 3 confirmed without ACK, 4 confirmed, 5 deleted)";
+const CONTACT_HINT: &str = "is required: the exact Contact URI to remove, e.g. sip:alice@192.0.2.1:5060";
+
+/// What to say about a parameter whose text does not parse, beyond serde's words.
+fn hint(param: &str) -> Option<String> {
+    match param {
+        "limit" => Some(format!("must be a whole number from 1 to {MAX_LIMIT}")),
+        "state" => Some(STATE_HINT.into()),
+        "contact" => Some(CONTACT_HINT.into()),
+        _ => None,
+    }
+}
+
+/// A query string parsed into `T` and checked; errors are 400 problems naming the
+/// parameter and what was sent.
+pub struct ApiQuery<T>(pub T);
+
+impl<T> std::ops::Deref for ApiQuery<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned + QueryRules>(query: &str) -> Result<T, ApiError> {
+    let pairs = form_urlencoded_pairs(query);
+    let de = serde_urlencoded::Deserializer::new(url_pairs(query));
+    let parsed: T = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        // A missing required field has no path: its name is in serde's message.
+        let param = if path == "." || path.is_empty() {
+            inner.split('`').nth(1).unwrap_or("query").to_string()
+        } else {
+            path
+        };
+        let sent = pairs.iter().find(|(k, _)| *k == param).map(|(_, v)| v.clone());
+        let what = hint(&param).unwrap_or(inner);
+        match sent {
+            Some(v) => ApiError::bad_param(&param, format!("{what}, got {v:?}")),
+            None => ApiError::bad_param(&param, what),
+        }
+    })?;
+    parsed.check()?;
+    Ok(parsed)
+}
+
+fn url_pairs(query: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.as_bytes())
+}
+
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    url_pairs(query).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+impl<T: DeserializeOwned + QueryRules> FromRequest for ApiQuery<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(parse_query(req.query_string()).map(ApiQuery))
+    }
+}
+
+impl FromRequest for Actor {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    /// Until accounts exist the actor is the peer address; accounts will put the
+    /// signed-in user here, in this one place.
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let addr = req.connection_info().realip_remote_addr().map(str::to_string);
+        ready(Ok(Actor { user: None, addr }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err<T: DeserializeOwned + QueryRules>(q: &str) -> String {
+        match parse_query::<T>(q) {
+            Ok(_) => panic!("{q} was accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn errors_name_the_parameter_and_what_was_sent() {
+        assert_eq!(err::<RegistrationsQuery>("limit=ten"), "Query parameter `limit` must be a whole number from 1 to 1000, got \"ten\"");
+        assert!(err::<RegistrationsQuery>("limit=0").contains("`limit`"));
+        assert!(err::<RegistrationsQuery>("limit=1001").contains("`limit`"));
+        assert!(err::<RegistrationsQuery>("source=disk").starts_with("Query parameter `source`"));
+        assert!(err::<RegistrationsQuery>("cursor=").contains("`cursor` is empty"));
+        assert!(err::<DialogsQuery>("state=9").contains("`state`"));
+        assert!(err::<DialogsQuery>("state=x").contains("`state`"));
+        assert!(err::<ContactQuery>("").contains("`contact` is required"));
+        assert!(err::<ContactQuery>("contact=%20").contains("`contact`"));
+        let q = parse_query::<RegistrationsQuery>("source=memory&q=al&limit=7&unknown=1").unwrap();
+        assert_eq!((q.limit, q.q.as_deref()), (Some(7), Some("al")));
+    }
+}

@@ -1,0 +1,192 @@
+//! The fast tier: the real routes and services over fake Kamailio nodes and a fake
+//! database, through actix's test server. Runs in seconds without the lab.
+use actix_web::{test, web, App};
+use serde_json::{json, Value};
+
+use crate::routes::{self, KnownPaths};
+use crate::services::Actor;
+use crate::state::tests::{fake_state, FakeDb, FakeNode};
+use crate::state::AppState;
+
+async fn call(state: &AppState, req: test::TestRequest) -> (u16, Value, actix_web::http::header::HeaderMap, String) {
+    let known = web::Data::new(KnownPaths::from_doc(&crate::openapi::document()));
+    let s = state.clone();
+    let app = test::init_service(
+        App::new()
+            .app_data(known)
+            .app_data(web::Data::new(state.tz))
+            .service(web::scope("/api/v1").configure(move |cfg| routes::configure(cfg, &s)).default_service(web::to(routes::api_not_found))),
+    )
+    .await;
+    let resp = test::call_service(&app, req.to_request()).await;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = test::read_body(resp).await;
+    let text = String::from_utf8_lossy(&body).to_string();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null), headers, text)
+}
+
+fn get(uri: &str) -> test::TestRequest {
+    test::TestRequest::get().uri(uri)
+}
+
+fn users() -> FakeNode {
+    FakeNode::with_users(&[("alice", &["sip:alice@10.0.0.1", "sip:alice@10.0.0.2"]), ("bob", &["sip:bob@10.0.0.3"]), ("carol", &["sip:carol@10.0.0.4"])])
+}
+
+fn dialog(e: u32, i: u32) -> Value {
+    json!({"h_entry": e, "h_id": i, "call-id": format!("c{e}-{i}"), "from_uri": "sip:alice@x", "to_uri": "sip:bob@x", "state": 4})
+}
+
+#[actix_web::test]
+async fn memory_registrations_merge_nodes_page_by_page() {
+    let state = fake_state(FakeDb::default(), &[("edge1", users()), ("edge2", FakeNode::with_users(&[("dave", &["sip:dave@10.0.0.5"])]))]);
+    let mut seen = vec![];
+    let mut cursor: Option<String> = None;
+    loop {
+        let uri = match &cursor {
+            Some(c) => format!("/api/v1/registrations?source=memory&node=all&limit=2&cursor={c}"),
+            None => "/api/v1/registrations?source=memory&node=all&limit=2".into(),
+        };
+        let (status, body, ..) = call(&state, get(&uri)).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["items"].as_array().unwrap().len() <= 2);
+        for it in body["items"].as_array().unwrap() {
+            seen.push(format!("{}/{}", it["node"].as_str().unwrap(), it["contact"].as_str().unwrap()));
+        }
+        match body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        ["edge1/sip:alice@10.0.0.1", "edge1/sip:alice@10.0.0.2", "edge1/sip:bob@10.0.0.3", "edge1/sip:carol@10.0.0.4", "edge2/sip:dave@10.0.0.5"]
+    );
+}
+
+#[actix_web::test]
+async fn csv_downloads_the_whole_filtered_list() {
+    let state = fake_state(FakeDb::default(), &[("kamailio", users())]);
+    let (status, _, headers, text) = call(&state, get("/api/v1/registrations?source=memory&q=al&format=csv")).await;
+    assert_eq!(status, 200);
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().starts_with("text/csv"));
+    let disposition = headers.get("content-disposition").unwrap().to_str().unwrap();
+    assert!(disposition.contains("kamscope-registrations-memory-") && disposition.ends_with(".csv\""), "{disposition}");
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let contact = header.iter().position(|h| h == "contact").unwrap();
+    let contacts: Vec<String> = r.records().map(|rec| rec.unwrap()[contact].to_string()).collect();
+    assert_eq!(contacts, ["sip:alice@10.0.0.1", "sip:alice@10.0.0.2"]);
+}
+
+#[actix_web::test]
+async fn bad_input_is_a_400_naming_it_and_changes_nothing() {
+    let node = users();
+    let state = fake_state(FakeDb::default(), &[("kamailio", node.clone()), ("other", FakeNode::with_dialogs(vec![dialog(1, 2)]))]);
+    for (uri, param) in [
+        ("/api/v1/registrations?limit=0", "Query parameter `limit`"),
+        ("/api/v1/registrations?source=disk", "Query parameter `source`"),
+        ("/api/v1/registrations?cursor=", "Query parameter `cursor`"),
+        ("/api/v1/registrations?source=memory&node=nosuch", "Query parameter `node`"),
+        ("/api/v1/dialogs?state=7", "Query parameter `state`"),
+        ("/api/v1/dialogs/x/1", "Path parameter `h_entry`"),
+        ("/api/v1/dialogs/1/y", "Path parameter `h_id`"),
+        ("/api/v1/jobs?limit=abc", "Query parameter `limit`"),
+    ] {
+        let (status, body, headers, _) = call(&state, get(uri)).await;
+        assert_eq!(status, 400, "{uri}: {body}");
+        assert_eq!(headers.get("content-type").unwrap(), "application/problem+json");
+        assert!(body["detail"].as_str().unwrap().starts_with(param), "{uri}: {body}");
+    }
+    let (status, body, ..) = call(&state, test::TestRequest::delete().uri("/api/v1/registrations/alice/contacts")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("`contact`"));
+    assert!(node.removed().is_empty());
+}
+
+#[actix_web::test]
+async fn a_cursor_naming_another_node_is_a_400_for_every_memory_list() {
+    let state = fake_state(FakeDb::default(), &[("a", FakeNode::with_dialogs(vec![dialog(1, 1), dialog(1, 2)])), ("b", users())]);
+    let (_, page, ..) = call(&state, get("/api/v1/dialogs?node=a&limit=1")).await;
+    let c = page["next_cursor"].as_str().unwrap().to_string();
+    let (status, body, ..) = call(&state, get(&format!("/api/v1/dialogs?node=b&cursor={c}"))).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("`cursor`"));
+    let (_, page, ..) = call(&state, get("/api/v1/registrations?source=memory&node=b&limit=1")).await;
+    let c = page["next_cursor"].as_str().unwrap().to_string();
+    let (status, ..) = call(&state, get(&format!("/api/v1/registrations?source=memory&node=a&cursor={c}"))).await;
+    assert_eq!(status, 400);
+}
+
+#[actix_web::test]
+async fn undeclared_methods_are_405_with_allow_and_unknown_paths_404() {
+    let state = fake_state(FakeDb::default(), &[("kamailio", users())]);
+    let (status, body, headers, _) = call(&state, test::TestRequest::default().method(actix_web::http::Method::TRACE).uri("/api/v1/registrations")).await;
+    assert_eq!(status, 405, "{body}");
+    assert_eq!(headers.get("allow").unwrap(), "GET");
+    let (status, _, headers, _) = call(&state, test::TestRequest::put().uri("/api/v1/registrations/alice")).await;
+    assert_eq!(status, 405);
+    assert_eq!(headers.get("allow").unwrap(), "GET, DELETE");
+    let (status, body, ..) = call(&state, get("/api/v1/nosuchthing")).await;
+    assert_eq!(status, 404);
+    assert!(body["detail"].as_str().unwrap().contains("/api/v1/nosuchthing"));
+}
+
+#[actix_web::test]
+async fn ending_a_dialog_reaches_kamailio_once() {
+    let node = FakeNode::with_dialogs(vec![dialog(3, 4)]);
+    let state = fake_state(FakeDb::default(), &[("kamailio", node.clone())]);
+    let (status, ..) = call(&state, test::TestRequest::post().uri("/api/v1/dialogs/3/4/end")).await;
+    assert_eq!(status, 204);
+    assert_eq!(node.removed(), ["dialog 3:4"]);
+    let (status, body, ..) = call(&state, test::TestRequest::post().uri("/api/v1/dialogs/3/4/end")).await;
+    assert_eq!(status, 404, "{body}");
+}
+
+#[actix_web::test]
+async fn health_is_degraded_with_a_node_down_and_503_when_all_are() {
+    let node = users();
+    node.set_down(true);
+    let state = fake_state(FakeDb::default(), &[("kamailio", node.clone())]);
+    let (status, body, ..) = call(&state, get("/api/v1/health")).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("degraded")), "{body}");
+    let state = fake_state(FakeDb { down: true }, &[("kamailio", node)]);
+    let (status, body, ..) = call(&state, get("/api/v1/health")).await;
+    assert_eq!((status, body["status"].as_str()), (503, Some("down")), "{body}");
+    let (status, body, ..) = call(&state, get("/api/v1/registrations")).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("database"));
+}
+
+#[actix_web::test]
+async fn jobs_are_followed_and_cancelled_over_http() {
+    let state = fake_state(FakeDb::default(), &[("kamailio", users())]);
+    let (status, ..) = call(&state, get("/api/v1/jobs/1")).await;
+    assert_eq!(status, 404);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let job = state
+        .jobs
+        .start("test.wait", "some_table", &Actor::default(), move |ctx| async move {
+            let _ = rx.await;
+            (ctx, Ok(json!({"rows": 0})))
+        })
+        .unwrap();
+    let (status, body, ..) = call(&state, get(&format!("/api/v1/jobs/{}", job.id))).await;
+    assert_eq!((status, body["state"].as_str()), (200, Some("running")));
+    let (status, body, ..) = call(&state, test::TestRequest::delete().uri(&format!("/api/v1/jobs/{}", job.id))).await;
+    assert_eq!((status, body["cancel_requested"].as_bool()), (202, Some(true)), "{body}");
+    tx.send(()).unwrap();
+    for _ in 0..100 {
+        let (_, body, ..) = call(&state, get(&format!("/api/v1/jobs/{}", job.id))).await;
+        if body["state"] == "cancelled" {
+            let (status, ..) = call(&state, test::TestRequest::delete().uri(&format!("/api/v1/jobs/{}", job.id))).await;
+            assert_eq!(status, 409);
+            let (_, list, ..) = call(&state, get("/api/v1/jobs")).await;
+            assert_eq!(list["items"][0]["id"], json!(job.id));
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the job never ended as cancelled");
+}

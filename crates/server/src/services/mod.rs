@@ -1,0 +1,58 @@
+//! One service per Kamailio module, between the routes and the `db`/`rpc` crates: the
+//! policy lives here (which AoR a request may touch, look before delete, how memory
+//! lists merge across nodes, what a statistic means). Each is a trait, so a route test
+//! fakes one small thing; the real implementation takes the `db`/`rpc` traits, so a
+//! service test fakes those. Routes parse, call one service method, shape the reply.
+use serde::Serialize;
+
+pub mod dialog;
+pub mod monitoring;
+pub mod nodes;
+pub mod usrloc;
+
+pub use dialog::{DialogService, Dialogs};
+pub use monitoring::{Monitoring, MonitoringService};
+pub use nodes::{Node, Nodes};
+pub use usrloc::{Usrloc, UsrlocService};
+
+/// Who asked for a change. Today the peer address; accounts will add the user.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Actor {
+    pub user: Option<String>,
+    pub addr: Option<String>,
+}
+
+/// What a state-changing call changed: one record for the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// `usrloc.delete_aor`, `dialog.end`, `siptrace.cleanup`...
+    pub action: &'static str,
+    /// What it acted on (AoR, node:h_entry:h_id, table).
+    pub target: String,
+    pub node: Option<String>,
+    /// What exactly went (rows per table, contacts), as the action defines it.
+    pub detail: serde_json::Value,
+}
+
+/// Where every change is reported: one hook for the coming audit log.
+pub trait AuditLog: Send + Sync {
+    fn record(&self, actor: &Actor, change: &Change);
+}
+
+/// Until the audit table exists: one structured log line per change.
+pub struct TracingAudit;
+
+impl AuditLog for TracingAudit {
+    fn record(&self, actor: &Actor, change: &Change) {
+        tracing::info!(
+            target: "audit",
+            action = change.action,
+            target_ = %change.target,
+            node = change.node.as_deref().unwrap_or(""),
+            user = actor.user.as_deref().unwrap_or("-"),
+            addr = actor.addr.as_deref().unwrap_or("-"),
+            detail = %change.detail,
+            "changed"
+        );
+    }
+}
