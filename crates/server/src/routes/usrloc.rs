@@ -71,7 +71,7 @@ pub async fn list_registrations(
 /// One user's contacts, from Kamailio's memory (`ul.lookup`).
 #[utoipa::path(
     tag = "usrloc",
-    params(("aor" = String, Path, description = "`user`, or `user@domain`"), NodeQuery),
+    params(("aor" = String, Path, description = "`user`, or `user@domain`: no spaces or control characters", pattern = r"^[^\s\x00-\x1f\x7f-\x9f]+$", max_length = 255), NodeQuery),
     responses(
         (status = 200, description = "The user's contacts", body = Aor),
         BadRequest, NotFound, BadGateway, Unavailable,
@@ -90,7 +90,7 @@ pub async fn get_registration(
 /// "Delete contact".
 #[utoipa::path(
     tag = "usrloc",
-    params(("aor" = String, Path, description = "`user`, or `user@domain`"), NodeQuery),
+    params(("aor" = String, Path, description = "`user`, or `user@domain`: no spaces or control characters", pattern = r"^[^\s\x00-\x1f\x7f-\x9f]+$", max_length = 255), NodeQuery),
     responses(
         (status = 204, description = "Deleted"),
         BadRequest, NotFound, BadGateway, Unavailable,
@@ -110,7 +110,7 @@ pub async fn delete_registration(
 /// Delete one contact of a user with several (`ul.rm_contact`).
 #[utoipa::path(
     tag = "usrloc",
-    params(("aor" = String, Path, description = "`user`, or `user@domain`"), ContactQuery),
+    params(("aor" = String, Path, description = "`user`, or `user@domain`: no spaces or control characters", pattern = r"^[^\s\x00-\x1f\x7f-\x9f]+$", max_length = 255), ContactQuery),
     responses(
         (status = 204, description = "Deleted"),
         BadRequest, NotFound, BadGateway, Unavailable,
