@@ -18,6 +18,14 @@ TOOLS="$HERE/.tools"
 CRATE=kamscope-web
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# What a browser downloads for the SPA: wasm + JS glue, gzip -9 (the issue's budget:
+# not more than 10% above 375169 bytes, the size before the UI kit).
+transfer_size() {
+  local wasm js
+  wasm="$(ls "$DIST"/*_bg.wasm)"; js="$(ls "$DIST"/kamscope-*.js)"
+  local gz=$(( $(gzip -9 -c "$wasm" | wc -c) + $(gzip -9 -c "$js" | wc -c) ))
+  say "SPA transfer size (wasm + JS, gzip -9): $gz bytes ($(( $(stat -c %s "$wasm") + $(stat -c %s "$js") )) uncompressed)"
+}
 
 # 1. System packages (Debian 12).
 PKGS=(rustc-web cargo-web rust-web-src lld-22)
@@ -75,6 +83,7 @@ WASM="${CARGO_TARGET_DIR:-$HERE/target}/wasm32-unknown-unknown/release/$CRATE.wa
 HASH="$(cat "$WASM" static/style.css static/index.html build.sh | sha256sum | cut -c1-12)"
 if [[ -f "$DIST/.stamp" ]] && [[ "$(cat "$DIST/.stamp")" == "$HASH" ]] && [[ -f "$DIST/index.html" ]]; then
   say "dist/ is up to date ($HASH)"
+  transfer_size
   exit 0
 fi
 say "wasm-bindgen --target web → dist/ ($HASH)"
@@ -91,4 +100,5 @@ mv "$STAGE" "$DIST"
 trap - EXIT
 chmod 755 "$DIST"
 ls -l "$DIST" | tail -n +2 | awk '{ printf "    %8d  %s\n", $5, $9 }'
+transfer_size
 say "done: serve $DIST with an index.html fallback for /kamailio/* (KAMSCOPE_SPA_DIR)"

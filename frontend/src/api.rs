@@ -4,9 +4,14 @@ use gloo_net::http::{Request, Response};
 use kamscope_api_types::dashboard::Dashboard;
 use kamscope_api_types::dialog::{Dialog, DialogRecord, DialogSource, DialogStats};
 use kamscope_api_types::health::Health;
+use kamscope_api_types::jobs::Job;
+use kamscope_api_types::query::{
+    to_query_string, ContactQuery, DialogsQuery, HistoryQuery, NodeQuery, RegistrationsQuery,
+};
 use kamscope_api_types::usrloc::{Registration, RegistrationSource};
 use kamscope_api_types::{Page, Problem};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// Why a call failed, in a shape the UI can show.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +44,13 @@ pub fn source_param(source: RegistrationSource) -> &'static str {
     }
 }
 
+pub fn dialog_source_param(source: DialogSource) -> &'static str {
+    match source {
+        DialogSource::Memory => "memory",
+        DialogSource::Db => "db",
+    }
+}
+
 /// Percent-encodes one query value or path segment (encodeURIComponent).
 pub fn enc(s: &str) -> String {
     String::from(js_sys::encode_uri_component(s))
@@ -63,12 +75,16 @@ async fn problem(resp: Response) -> ApiError {
     }
 }
 
-/// Query parameters; gloo-net encodes them (URLSearchParams).
-type Params<'a> = Vec<(&'static str, &'a str)>;
+/// `path?query` from one of `api-types`' query structs (absent options left out).
+fn url(path: &str, query: &impl Serialize) -> String {
+    match to_query_string(query) {
+        q if q.is_empty() => path.to_string(),
+        q => format!("{path}?{q}"),
+    }
+}
 
-async fn get_json<T: DeserializeOwned>(path: &str, params: Params<'_>) -> Result<T, ApiError> {
-    let resp = Request::get(path)
-        .query(params)
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let resp = Request::get(url)
         .header("Accept", "application/json")
         .send()
         .await
@@ -82,9 +98,8 @@ async fn get_json<T: DeserializeOwned>(path: &str, params: Params<'_>) -> Result
 }
 
 /// Sends a request the API answers with 204 No Content (or a problem).
-async fn no_content(req: gloo_net::http::RequestBuilder, params: Params<'_>) -> Result<(), ApiError> {
+async fn no_content(req: gloo_net::http::RequestBuilder) -> Result<(), ApiError> {
     let resp = req
-        .query(params)
         .header("Accept", "application/json")
         .send()
         .await
@@ -96,53 +111,23 @@ async fn no_content(req: gloo_net::http::RequestBuilder, params: Params<'_>) -> 
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegQuery {
-    pub source: RegistrationSource,
-    pub q: String,
-    pub limit: u32,
-    pub cursor: Option<String>,
-    /// Memory source: a node name or `all`; `None` is the server's default node.
-    pub node: Option<String>,
-}
-
-/// `GET /api/v1/registrations?source=&q=&limit=&cursor=[&node=]`
-pub async fn list_registrations(query: &RegQuery) -> Result<Page<Registration>, ApiError> {
-    let limit = query.limit.to_string();
-    let mut params: Params = vec![("source", source_param(query.source)), ("limit", &limit)];
-    let q = query.q.trim();
-    if !q.is_empty() {
-        params.push(("q", q));
-    }
-    if let Some(cursor) = &query.cursor {
-        params.push(("cursor", cursor));
-    }
-    if query.source == RegistrationSource::Memory {
-        if let Some(node) = &query.node {
-            params.push(("node", node));
-        }
-    }
-    get_json("/api/v1/registrations", params).await
+/// `GET /api/v1/registrations?source=&q=&node=&limit=&cursor=`
+pub async fn list_registrations(q: &RegistrationsQuery) -> Result<Page<Registration>, ApiError> {
+    get_json(&url("/api/v1/registrations", q)).await
 }
 
 /// `DELETE /api/v1/registrations/{aor}[?node=]`: all contacts of the user (`ul.rm`), on
 /// the given Kamailio node (the server's first node when `None`).
-pub async fn delete_registration(aor: &str, node: Option<&str>) -> Result<(), ApiError> {
-    let mut params: Params = vec![];
-    if let Some(node) = node {
-        params.push(("node", node));
-    }
-    no_content(Request::delete(&format!("/api/v1/registrations/{}", enc(aor))), params).await
+pub async fn delete_registration(aor: &str, node: Option<String>) -> Result<(), ApiError> {
+    let path = format!("/api/v1/registrations/{}", enc(aor));
+    no_content(Request::delete(&url(&path, &NodeQuery { node }))).await
 }
 
 /// `DELETE /api/v1/registrations/{aor}/contacts?contact=[&node=]`: one contact
 /// (`ul.rm_contact`).
-pub async fn delete_contact(aor: &str, contact: &str, node: Option<&str>) -> Result<(), ApiError> {
-    let mut params: Params = vec![("contact", contact)];
-    if let Some(node) = node {
-        params.push(("node", node));
-    }
-    no_content(Request::delete(&format!("/api/v1/registrations/{}/contacts", enc(aor))), params).await
+pub async fn delete_contact(aor: &str, q: &ContactQuery) -> Result<(), ApiError> {
+    let path = format!("/api/v1/registrations/{}/contacts", enc(aor));
+    no_content(Request::delete(&url(&path, q))).await
 }
 
 /// `GET /api/v1/health`. A server may answer 503 with the same body when a check is
@@ -158,101 +143,78 @@ pub async fn health() -> Result<Health, ApiError> {
     match serde_json::from_str::<Health>(&text) {
         Ok(h) => Ok(h),
         Err(e) if (200..300).contains(&status) => Err(ApiError::Decode(e.to_string())),
-        Err(_) => Err(ApiError::Http { status, title: None, detail: None }),
+        Err(_) => Err(ApiError::Http {
+            status,
+            title: None,
+            detail: None,
+        }),
     }
-}
-
-pub fn dialog_source_param(source: DialogSource) -> &'static str {
-    match source {
-        DialogSource::Memory => "memory",
-        DialogSource::Db => "db",
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DialogFilter {
-    /// Exact Call-ID.
-    pub call_id: String,
-    /// Part of the From URI.
-    pub from_uri: String,
-    /// Part of the To URI.
-    pub to_uri: String,
-    /// Kamailio's state code 1-5.
-    pub state: Option<u8>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct DialogQuery {
-    pub source: DialogSource,
-    /// Memory source: a node name or `all`; `None` is the server's default node.
-    pub node: Option<String>,
-    pub filter: DialogFilter,
-    pub limit: u32,
-    pub cursor: Option<String>,
 }
 
 /// `GET /api/v1/dialogs?source=&node=&call_id=&from_uri=&to_uri=&state=&limit=&cursor=`
-pub async fn list_dialogs(query: &DialogQuery) -> Result<Page<Dialog>, ApiError> {
-    let limit = query.limit.to_string();
-    let state = query.filter.state.map(|s| s.to_string());
-    let mut params: Params = vec![("source", dialog_source_param(query.source)), ("limit", &limit)];
-    if query.source == DialogSource::Memory {
-        if let Some(node) = &query.node {
-            params.push(("node", node));
-        }
-    }
-    let f = &query.filter;
-    for (name, v) in [("call_id", &f.call_id), ("from_uri", &f.from_uri), ("to_uri", &f.to_uri)] {
-        if !v.trim().is_empty() {
-            params.push((name, v.trim()));
-        }
-    }
-    if let Some(s) = &state {
-        params.push(("state", s));
-    }
-    if let Some(cursor) = &query.cursor {
-        params.push(("cursor", cursor));
-    }
-    get_json("/api/v1/dialogs", params).await
+pub async fn list_dialogs(q: &DialogsQuery) -> Result<Page<Dialog>, ApiError> {
+    get_json(&url("/api/v1/dialogs", q)).await
 }
 
 /// `GET /api/v1/dialogs/stats[?node=]`
-pub async fn dialog_stats(node: Option<&str>) -> Result<DialogStats, ApiError> {
-    let mut params: Params = vec![];
-    if let Some(node) = node {
-        params.push(("node", node));
-    }
-    get_json("/api/v1/dialogs/stats", params).await
+pub async fn dialog_stats(node: Option<String>) -> Result<DialogStats, ApiError> {
+    get_json(&url("/api/v1/dialogs/stats", &NodeQuery { node })).await
 }
 
 /// `GET /api/v1/dialogs/history?call_id=&limit=&cursor=`: ended calls (acc_cdrs).
-pub async fn dialog_history(
-    call_id: &str,
-    limit: u32,
-    cursor: Option<&str>,
-) -> Result<Page<DialogRecord>, ApiError> {
-    let limit = limit.to_string();
-    let mut params: Params = vec![("limit", &limit)];
-    if !call_id.trim().is_empty() {
-        params.push(("call_id", call_id.trim()));
-    }
-    if let Some(cursor) = cursor {
-        params.push(("cursor", cursor));
-    }
-    get_json("/api/v1/dialogs/history", params).await
+pub async fn dialog_history(q: &HistoryQuery) -> Result<Page<DialogRecord>, ApiError> {
+    get_json(&url("/api/v1/dialogs/history", q)).await
 }
 
 /// `POST /api/v1/dialogs/{h_entry}/{h_id}/end[?node=]`: Kamailio sends BYE to both
 /// parties. 404 when the dialog is gone already.
-pub async fn end_dialog(h_entry: u32, h_id: u32, node: Option<&str>) -> Result<(), ApiError> {
-    let mut params: Params = vec![];
-    if let Some(node) = node {
-        params.push(("node", node));
-    }
-    no_content(Request::post(&format!("/api/v1/dialogs/{h_entry}/{h_id}/end")), params).await
+pub async fn end_dialog(h_entry: u32, h_id: u32, node: Option<String>) -> Result<(), ApiError> {
+    let path = format!("/api/v1/dialogs/{h_entry}/{h_id}/end");
+    no_content(Request::post(&url(&path, &NodeQuery { node }))).await
 }
 
 /// `GET /api/v1/dashboard`
 pub async fn dashboard() -> Result<Dashboard, ApiError> {
-    get_json("/api/v1/dashboard", vec![]).await
+    get_json("/api/v1/dashboard").await
+}
+
+/// `GET /api/v1/jobs/{id}`
+pub async fn job(id: &str) -> Result<Job, ApiError> {
+    get_json(&format!("/api/v1/jobs/{}", enc(id))).await
+}
+
+/// `DELETE /api/v1/jobs/{id}`: asks the job to stop.
+pub async fn cancel_job(id: &str) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!("/api/v1/jobs/{}", enc(id)))).await
+}
+
+/// Both requests at once; each result on its own.
+pub async fn join<A, B>(
+    a: impl std::future::Future<Output = A>,
+    b: impl std::future::Future<Output = B>,
+) -> (A, B) {
+    use std::pin::pin;
+    use std::task::Poll;
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(move |cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        match (ra.take(), rb.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (ra, rb) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }

@@ -1,103 +1,18 @@
 //! The shell: sidebar with the manual's eight pages, top bar with system status and the
-//! language switch, and the routes.
+//! language switch, and the routes, all from the page registry (`pages::PAGES`).
 use kamscope_api_types::health::{CheckStatus, Health};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_params_map};
 use leptos_router::path;
 use std::time::Duration;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{provide_i18n, use_i18n, Lang, K};
-use crate::dialogs::DialogsPage;
-use crate::locations::LocationsPage;
-use crate::monitoring::MonitoringPage;
-
-/// The pages of the operator's manual, in its order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageId {
-    Locations,
-    Dialogs,
-    Cdr,
-    Siptrace,
-    Topos,
-    Presence,
-    Msilo,
-    Monitoring,
-}
-
-impl PageId {
-    pub const ALL: [PageId; 8] = [
-        PageId::Locations,
-        PageId::Dialogs,
-        PageId::Cdr,
-        PageId::Siptrace,
-        PageId::Topos,
-        PageId::Presence,
-        PageId::Msilo,
-        PageId::Monitoring,
-    ];
-
-    pub fn path(self) -> &'static str {
-        match self {
-            PageId::Locations => "/kamailio/locations",
-            PageId::Dialogs => "/kamailio/dialogs",
-            PageId::Cdr => "/kamailio/cdr",
-            PageId::Siptrace => "/kamailio/siptrace",
-            PageId::Topos => "/kamailio/topos",
-            PageId::Presence => "/kamailio/presence",
-            PageId::Msilo => "/kamailio/msilo",
-            PageId::Monitoring => "/kamailio/monitoring",
-        }
-    }
-
-    /// Last path segment: used in data-testid values.
-    pub fn slug(self) -> &'static str {
-        self.path().rsplit('/').next().unwrap_or("")
-    }
-
-    pub fn title(self) -> K {
-        match self {
-            PageId::Locations => K::PageLocations,
-            PageId::Dialogs => K::PageDialogs,
-            PageId::Cdr => K::PageCdr,
-            PageId::Siptrace => K::PageSiptrace,
-            PageId::Topos => K::PageTopos,
-            PageId::Presence => K::PagePresence,
-            PageId::Msilo => K::PageMsilo,
-            PageId::Monitoring => K::PageMonitoring,
-        }
-    }
-
-    pub fn description(self) -> K {
-        match self {
-            PageId::Locations => K::DescLocations,
-            PageId::Dialogs => K::DescDialogs,
-            PageId::Cdr => K::DescCdr,
-            PageId::Siptrace => K::DescSiptrace,
-            PageId::Topos => K::DescTopos,
-            PageId::Presence => K::DescPresence,
-            PageId::Msilo => K::DescMsilo,
-            PageId::Monitoring => K::DescMonitoring,
-        }
-    }
-
-    pub fn built(self) -> bool {
-        matches!(self, PageId::Locations | PageId::Dialogs | PageId::Monitoring)
-    }
-}
-
-/// What the current page is called: the shell puts it in `document.title`.
-#[derive(Clone, Copy)]
-pub struct PageTitle(pub RwSignal<Option<K>>);
-
-/// Call from a page component: sets the browser tab's title for this page.
-pub fn set_page_title(k: K) {
-    if let Some(PageTitle(sig)) = use_context::<PageTitle>() {
-        sig.set(Some(k));
-    }
-}
+use crate::pages::{find, PageDef, HOME, PAGES};
+use crate::ui::format::{check_name, status_class};
+use crate::ui::page::{set_page_title, PageHead, PageTitle};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -119,16 +34,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Shell>
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/kamailio/locations"/> }/>
-                    <Route path=path!("/kamailio") view=|| view! { <Redirect path="/kamailio/locations"/> }/>
-                    <Route path=path!("/kamailio/locations") view=LocationsPage/>
-                    <Route path=path!("/kamailio/dialogs") view=DialogsPage/>
-                    <Route path=path!("/kamailio/cdr") view=|| view! { <NotBuilt page=PageId::Cdr/> }/>
-                    <Route path=path!("/kamailio/siptrace") view=|| view! { <NotBuilt page=PageId::Siptrace/> }/>
-                    <Route path=path!("/kamailio/topos") view=|| view! { <NotBuilt page=PageId::Topos/> }/>
-                    <Route path=path!("/kamailio/presence") view=|| view! { <NotBuilt page=PageId::Presence/> }/>
-                    <Route path=path!("/kamailio/msilo") view=|| view! { <NotBuilt page=PageId::Msilo/> }/>
-                    <Route path=path!("/kamailio/monitoring") view=MonitoringPage/>
+                    <Route path=path!("/") view=|| view! { <Redirect path=HOME/> }/>
+                    <Route path=path!("/kamailio") view=|| view! { <Redirect path=HOME/> }/>
+                    <Route path=path!("/kamailio/:page") view=RegistryPage/>
                 </Routes>
             </Shell>
         </Router>
@@ -142,7 +50,7 @@ fn Shell(children: Children) -> impl IntoView {
         <div class="shell" data-testid="shell" data-lang=move || i18n.lang.get().code()>
             <nav class="sidebar" data-testid="sidebar" aria-label=move || i18n.t(K::NavSection)>
                 <div class="sidebar-inner">
-                <a class="brand" href="/kamailio/locations">
+                <a class="brand" href=HOME>
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-text">
                         <span class="brand-name" data-i18n-exempt="">"kamscope"</span>
@@ -151,13 +59,14 @@ fn Shell(children: Children) -> impl IntoView {
                 </a>
                 <div class="nav-section">{move || i18n.t(K::NavSection)}</div>
                 <ul class="nav">
-                    {PageId::ALL
-                        .into_iter()
+                    {PAGES
+                        .iter()
+                        .filter(|p| p.nav)
                         .map(|p| {
                             view! {
-                                <li data-testid=format!("nav-{}", p.slug())>
-                                    <A href=p.path()>
-                                        <span class="nav-label">{move || i18n.t(p.title())}</span>
+                                <li data-testid=format!("nav-{}", p.slug()) data-role=p.role.code()>
+                                    <A href=p.path>
+                                        <span class="nav-label">{move || i18n.t(p.title)}</span>
                                         {(!p.built())
                                             .then(|| {
                                                 view! { <span class="nav-soon">{move || i18n.t(K::Soon)}</span> }
@@ -225,12 +134,8 @@ fn HealthBadge() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
 
-    let status_class = move || match health.get() {
-        Some(Ok(h)) => match h.status {
-            CheckStatus::Ok => "ok",
-            CheckStatus::Degraded => "degraded",
-            CheckStatus::Down => "down",
-        },
+    let main_class = move || match health.get() {
+        Some(Ok(h)) => status_class(h.status),
         Some(Err(_)) => "down",
         None => "unknown",
     };
@@ -254,24 +159,13 @@ fn HealthBadge() -> impl IntoView {
             h.checks
             .into_iter()
             .map(|c| {
-                // Known checks by their manual names (§8.3); a newer server's others raw.
-                let known = match c.name.as_str() {
-                    "database" => Some(K::CheckDatabase),
-                    "kamailio_rpc" => Some(K::CheckRpc),
-                    "kamailio_processes" => Some(K::CheckProcesses),
-                    _ => None,
-                };
-                let name = match known {
+                let name = match check_name(&c.name) {
                     Some(k) => view! { <span>{i18n.t(k)}</span> }.into_any(),
                     None => view! { <span class="tech">{c.name.clone()}</span> }.into_any(),
                 };
                 let node = (multi_node && c.node.is_some())
                     .then(|| view! { <span class="check-node tech">{c.node.clone()}</span> });
-                let st = match c.status {
-                    CheckStatus::Ok => "ok",
-                    CheckStatus::Degraded => "degraded",
-                    CheckStatus::Down => "down",
-                };
+                let st = status_class(c.status);
                 let mut tip = Vec::new();
                 if let Some(v) = &c.version {
                     tip.push(v.clone());
@@ -306,8 +200,8 @@ fn HealthBadge() -> impl IntoView {
         _ => ().into_any(),
     };
     view! {
-        <div class="health" data-testid="health" data-status=status_class>
-            <span class=move || format!("health-main check-{}", status_class())>
+        <div class="health" data-testid="health" data-status=main_class>
+            <span class=move || format!("health-main check-{}", main_class())>
                 <span class="dot"></span>
                 <span class="health-label">{move || i18n.t(K::HealthLabel)}</span>
                 <span class="health-status">{status_text}</span>
@@ -317,21 +211,30 @@ fn HealthBadge() -> impl IntoView {
     }
 }
 
+/// `/kamailio/:page`: the registry's page, "not built yet", or "not found". Only a change
+/// of page renders anew (not a change of the query a page keeps its state in).
 #[component]
-fn NotBuilt(page: PageId) -> impl IntoView {
+fn RegistryPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.with(|p| p.get("page").unwrap_or_default()));
+    move || match find(&slug.get()) {
+        Some(PageDef { view: Some(v), .. }) => v(),
+        Some(p) => view! { <NotBuilt page=p/> }.into_any(),
+        None => view! { <NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn NotBuilt(page: &'static PageDef) -> impl IntoView {
     let i18n = use_i18n();
-    set_page_title(page.title());
     view! {
         <section class="page" data-testid=format!("page-{}", page.slug())>
-            <header class="page-head">
-                <h1 data-testid="page-title">{move || i18n.t(page.title())}</h1>
-                <p class="page-desc">{move || i18n.t(page.description())}</p>
-            </header>
+            <PageHead title=page.title desc=page.desc/>
             <div class="notice" data-testid="not-built">
                 <h2>{move || i18n.t(K::NotBuiltTitle)}</h2>
                 <p>{move || i18n.t(K::NotBuiltBody)}</p>
                 <p>
-                    <A href="/kamailio/locations">{move || i18n.t(K::GoToLocations)}</A>
+                    <A href=HOME>{move || i18n.t(K::GoToLocations)}</A>
                 </p>
             </div>
         </section>
@@ -356,7 +259,7 @@ fn NotFound() -> impl IntoView {
                     }}
                 </p>
                 <p>
-                    <A href="/kamailio/locations">{move || i18n.t(K::GoToLocations)}</A>
+                    <A href=HOME>{move || i18n.t(K::GoToLocations)}</A>
                 </p>
             </div>
         </section>

@@ -1,10 +1,8 @@
 //! kamscope's web UI: a Leptos 0.8 client-side-rendered single-page app.
 mod api;
 mod app;
-mod dialogs;
 mod i18n;
-mod locations;
-mod monitoring;
+mod pages;
 mod ui;
 
 fn main() {

@@ -1,0 +1,85 @@
+//! Texts of 对话管理 (manual §2): `Key => "zh-CN", "en";`
+//! (chained into the one `K` table by `i18n/mod.rs`).
+macro_rules! dialogs_keys {
+    ($next:ident $(, $rest:ident)* ; $($acc:tt)*) => {
+        $next! { $($rest),* ; $($acc)*
+        // Dialogs (manual §2: 对话管理, 活动对话（内存）, 对话记录（数据库）, 结束)
+        DlgStatsTitle => "对话统计", "Dialog statistics";
+        DlgStatActive => "活动对话", "Active";
+        DlgStatActiveHint => "当前活动的对话（dialog:active_dialogs）", "Dialogs active now (dialog:active_dialogs)";
+        DlgStatOngoing => "通话中", "Ongoing";
+        DlgStatOngoingHint => "已接通的通话（dlg.stats_active）", "Answered calls in progress (dlg.stats_active)";
+        DlgStatEarly => "建立中", "Setting up";
+        DlgStatEarlyHint => "尚未接通的对话：发起 + 振铃 + 应答中（dlg.stats_active）", "Dialogs not yet answered: starting + connecting + answering (dlg.stats_active)";
+        DlgStatProcessed => "已处理", "Processed";
+        DlgStatProcessedHint => "Kamailio 启动以来处理的对话总数", "Dialogs handled since Kamailio started";
+        DlgStatFailed => "失败", "Failed";
+        DlgStatFailedHint => "Kamailio 启动以来失败的对话", "Dialogs that failed since Kamailio started";
+        DlgStatExpired => "已超时", "Expired";
+        DlgStatExpiredHint => "Kamailio 启动以来因超时结束的对话", "Dialogs ended by timeout since Kamailio started";
+        DlgStatsSince => "已处理、失败、已超时为 Kamailio 启动以来的累计值。", "Processed, failed and expired count since Kamailio started.";
+        FilterCallId => "Call-ID", "Call-ID";
+        FilterCallIdPh => "完整的 Call-ID", "Exact Call-ID";
+        FilterFrom => "主叫 (From)", "From";
+        FilterFromPh => "From URI 的一部分", "Part of the From URI";
+        FilterTo => "被叫 (To)", "To";
+        FilterToPh => "To URI 的一部分", "Part of the To URI";
+        FilterState => "状态", "State";
+        FilterStateAny => "全部状态", "Any state";
+        RefreshDialogsHint => "重新加载统计和全部列表", "Reload the statistics and every list";
+        SecMemory => "活动对话（内存）", "Active dialogs (memory)";
+        SecMemorySource => "数据来源：Kamailio 内存（dlg.list），即当前正在进行的通话。", "Source: Kamailio's memory (dlg.list): the calls in progress now.";
+        SecDb => "对话记录（数据库）", "Dialog records (database)";
+        SecDbSource => "数据来源：数据库 dialog 表。Kamailio 在通话结束时删除对应记录，因此这里只有尚未结束的对话。", "Source: the database's dialog table. Kamailio deletes a dialog's row when the call ends, so only dialogs not yet ended are here.";
+        SecHistory => "已结束通话（CDR）", "Ended calls (CDRs)";
+        SecHistorySource => "数据来源：数据库 acc_cdrs 表（acc 模块的 CDR），最新的在前。", "Source: the database's acc_cdrs table (the acc module's CDRs), newest first.";
+        ColHashEntry => "Hash Entry", "Hash entry";
+        ColHashId => "Hash ID", "Hash ID";
+        ColCallId => "Call-ID", "Call-ID";
+        ColFromUri => "From URI", "From URI";
+        ColToUri => "To URI", "To URI";
+        ColState => "状态", "State";
+        ColStart => "开始时间", "Start";
+        ColDuration => "时长", "Duration";
+        ColNode => "节点", "Node";
+        ColCaller => "主叫", "Caller";
+        ColCallee => "被叫", "Callee";
+        ColEnd => "结束时间", "End";
+        DlgState1 => "未确认", "unconfirmed";
+        DlgState2 => "早期对话", "early";
+        DlgState3 => "已确认（未收到 ACK）", "confirmed (no ACK)";
+        DlgState4 => "已确认", "confirmed";
+        DlgState5 => "已删除", "deleted";
+        DlgStateUnknown => "未知", "unknown";
+        DlgNotAnswered => "未接通", "not answered";
+        DetCallerTag => "主叫 tag", "Caller tag";
+        DetCallerContact => "主叫联系地址", "Caller contact";
+        DetCallerCseq => "主叫 CSeq", "Caller CSeq";
+        DetCallerSocket => "主叫 Socket", "Caller socket";
+        DetCalleeTag => "被叫 tag", "Callee tag";
+        DetCalleeContact => "被叫联系地址", "Callee contact";
+        DetCalleeCseq => "被叫 CSeq", "Callee CSeq";
+        DetCalleeSocket => "被叫 Socket", "Callee socket";
+        DetReqUri => "请求 URI", "Request URI";
+        DetTimeout => "超时时间", "Timeout";
+        DetVariables => "对话变量", "Dialog variables";
+        DetNoVariables => "无（仅内存中的对话有变量）", "none (only dialogs in memory have variables)";
+        EndDialog => "结束", "End";
+        EndDialogHint => "结束此对话：Kamailio 向双方发送 BYE", "End this dialog: Kamailio sends BYE to both parties";
+        EndDialogTitle => "结束对话", "End dialog";
+        EndDialogBody => "确定结束以下对话吗？Kamailio 将向主叫和被叫双方发送 BYE，通话立即中断。", "End this dialog? Kamailio sends BYE to the caller and the callee; the call is cut off at once.";
+        Ending => "正在结束…", "Ending…";
+        EndFailed => "结束失败", "Ending failed";
+        DialogEnded => "已结束对话 {call}", "Ended dialog {call}";
+        DialogAlreadyEnded => "对话 {call} 已经结束", "Dialog {call} has already ended";
+        DlgEmpty => "当前没有活动对话", "No active dialogs";
+        DlgEmptyDb => "dialog 表中没有对话记录", "No dialog records in the dialog table";
+        DlgEmptyHistory => "没有已结束通话的 CDR", "No CDRs of ended calls";
+        DlgEmptyFiltered => "没有符合筛选条件的对话", "No dialogs match the filters";
+        DlgEmptyHint => "看不到对话？检查 dialog 模块是否加载，以及通话是否经过 Kamailio。", "No dialogs shown? Check that the dialog module is loaded and that calls go through Kamailio.";
+        DlgEmptyDbHint => "dialog 表需要 dialog 模块的 db_mode 大于 0。", "The dialog table needs the dialog module's db_mode above 0.";
+        DlgEmptyHistoryHint => "CDR 需要 acc 模块的 cdr_enable。", "CDRs need the acc module's cdr_enable.";
+        DlgRows => "本页 {n} 条", "{n} on this page";
+        }
+    };
+}

@@ -1,0 +1,44 @@
+//! The UI kit: everything a page of lists is made of, built once. A page holds only its
+//! columns, filters and actions (see frontend/README.md, "A new page from the kit").
+//!
+//! - [`page`]: the page head and the browser tab's title.
+//! - [`list`]: a paged list following `next_cursor` ([`Paged`]), its section with title,
+//!   source note, loading / error / empty states, pager and "updated at" ([`ListSection`]),
+//!   the refresh button.
+//! - [`table`]: the data table (columns, sortable headers, row toggle, details row,
+//!   row actions).
+//! - [`filters`]: search, text, select, page size, node; [`time_range`]: a time range
+//!   with presets.
+//! - [`url`]: list state kept in the URL.
+//! - [`feedback`]: error box, spinner, toast, the confirmation dialog of destructive actions.
+//! - [`job`]: a progress bar following `GET /api/v1/jobs/{id}`, with cancel.
+//! - [`download`]: CSV / PCAP export links; [`chart`]: small SVG bar and line charts.
+//! - [`clock`]: a ticking clock, auto-refresh with pause; [`format`]: times, zones,
+//!   durations, SIP codes.
+pub mod chart;
+pub mod clock;
+pub mod download;
+pub mod feedback;
+pub mod filters;
+pub mod format;
+pub mod job;
+pub mod list;
+pub mod page;
+pub mod stat;
+pub mod table;
+pub mod time_range;
+pub mod url;
+
+pub use clock::{AutoRefreshBox, Clock};
+pub use feedback::{
+    confirm_flow, emph, error_words, ConfirmSpec, ErrorBox, Loading, Toast, ToastMsg,
+};
+pub use filters::{
+    node_names, NodeSelect, PageSize, SearchBox, SelectFilter, TextFilter, ALL_NODES,
+};
+pub use format::{clock_duration, local_time, num, or_dash, time_or_dash, uptime_words};
+pub use list::{ListSection, Paged, RefreshButton};
+pub use page::PageHead;
+pub use stat::{metric, stat_card};
+pub use table::{action_button, col, detail_items, details_row, DataTable, Expand};
+pub use url::{keep_in_url, UrlQuery};
