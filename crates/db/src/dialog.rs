@@ -141,3 +141,53 @@ impl DialogDb for KamailioDb {
 /// Where acc_cdrs' optional columns come from.
 pub const CDR_EXTRA_HINT: &str =
     "acc's `cdr_extra` setting adds it, e.g. modparam(\"acc\", \"cdr_extra\", \"src_user=$fU;dst_user=$rU;callid=$ci\"), with nullable columns of those names in acc_cdrs";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DbConfig;
+
+    /// acc-create.sql's `acc_cdrs` as shipped: no `cdr_extra` columns.
+    const STOCK_ACC_CDRS: &str = "CREATE TABLE acc_cdrs (id INTEGER PRIMARY KEY NOT NULL,
+        start_time TIMESTAMP WITHOUT TIME ZONE DEFAULT '2000-01-01 00:00:00' NOT NULL,
+        end_time TIMESTAMP WITHOUT TIME ZONE DEFAULT '2000-01-01 00:00:00' NOT NULL, duration REAL DEFAULT 0 NOT NULL)";
+
+    async fn db_with(ddl: &str) -> KamailioDb {
+        let db = KamailioDb::connect(&DbConfig { url: "sqlite::memory:".into(), timezone: chrono_tz::UTC, use_domain: false }).await.unwrap();
+        db.conn.execute_unprepared(ddl).await.unwrap();
+        for i in 0..3 {
+            // 2461370.5 is 2026-11-26T00:00:00Z as db_sqlite writes it.
+            let sql = format!("INSERT INTO acc_cdrs (start_time, end_time, duration) VALUES (2461370.5, 2461370.5 + {i}.0 / 86400, {i})");
+            db.conn.execute_unprepared(&sql).await.unwrap();
+        }
+        db
+    }
+
+    #[tokio::test]
+    async fn a_stock_acc_cdrs_lists_and_a_call_id_filter_says_what_adds_the_column() {
+        let db = db_with(STOCK_ACC_CDRS).await;
+        let (page, next) = db.dialog_records(None, 2, None).await.unwrap();
+        assert_eq!(page.iter().map(|r| r.id).collect::<Vec<_>>(), [3, 2]);
+        assert_eq!((page[0].duration, page[0].call_id.as_deref()), (Some(2.0), None));
+        assert_eq!(page[0].end_time.unwrap().to_rfc3339(), "2026-11-26T00:00:02+00:00");
+        let (rest, _) = db.dialog_records(None, 2, next).await.unwrap();
+        assert_eq!(rest.iter().map(|r| r.id).collect::<Vec<_>>(), [1]);
+        match db.dialog_records(Some("abc@host"), 2, None).await {
+            Err(e @ DbError::MissingColumns { .. }) => {
+                let text = e.to_string();
+                assert!(text.contains("`callid`") && text.contains("cdr_extra"), "{text}");
+            }
+            other => panic!("expected MissingColumns, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn with_cdr_extra_the_call_id_filter_works() {
+        let ddl = STOCK_ACC_CDRS.replace("duration REAL", "src_user VARCHAR(64), dst_user VARCHAR(64), callid VARCHAR(255), duration REAL");
+        let db = db_with(&ddl).await;
+        db.conn.execute_unprepared("UPDATE acc_cdrs SET callid = 'c' || id, src_user = 'alice'").await.unwrap();
+        let (page, _) = db.dialog_records(Some("c2"), 10, None).await.unwrap();
+        assert_eq!(page.len(), 1);
+        assert_eq!((page[0].call_id.as_deref(), page[0].src_user.as_deref()), (Some("c2"), Some("alice")));
+    }
+}
