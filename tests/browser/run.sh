@@ -4,6 +4,8 @@
 #   KAMSCOPE_DELETE_USER=bob KAMSCOPE_EXPECT_DIALOGS=2 \
 #   [KAMSCOPE_MULTI_NODE_URL=http://127.0.0.1:8081] tests/browser/run.sh
 # Needs node >= 18 and Chromium at /usr/bin/chromium (apt-get install chromium).
+# playwright-core stays at 1.61.x, the last release that runs on Node 18 (Debian 12's
+# nodejs is 18.20; 1.62+ exits with "Playwright requires Node.js 20 or higher").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 npm ci --no-audit --no-fund || npm install --no-audit --no-fund
