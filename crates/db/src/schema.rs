@@ -14,8 +14,11 @@ use crate::{Backend, DbError, KamailioDb};
 /// without a restart.
 const TTL: Duration = Duration::from_secs(60);
 
+/// A table's columns and when they were read.
+type Columns = (Instant, Arc<BTreeSet<String>>);
+
 #[derive(Default, Clone)]
-pub struct ColumnCache(Arc<Mutex<HashMap<String, (Instant, Arc<BTreeSet<String>>)>>>);
+pub struct ColumnCache(Arc<Mutex<HashMap<String, Columns>>>);
 
 impl KamailioDb {
     /// The (lower-case) column names of `table`; empty when there is no such table.

@@ -241,7 +241,7 @@ pub async fn memory_page(
     let mut next = aors.into_iter().peekable();
     // Look AoRs up in rounds until the page (plus one to know if there is more) is full.
     while items.len() <= limit && next.peek().is_some() {
-        let want = (limit + 1 - items.len()).min(256).max(LOOKUP_CONCURRENCY);
+        let want = (limit + 1 - items.len()).clamp(LOOKUP_CONCURRENCY, 256);
         let batch: Vec<String> = next.by_ref().take(want).collect();
         let looked_up: Vec<(String, Option<Vec<UlContact>>)> = stream::iter(batch)
             .map(|aor| async move { rpc.lookup(&aor).await.map(|c| (aor, c)) })

@@ -152,6 +152,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API
     fn env_overrides_file_and_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("k.toml", "listen = \"0.0.0.0:9000\"\nuse_domain = true\ntimezone = \"Asia/Shanghai\"")?;

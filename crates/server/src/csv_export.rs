@@ -118,7 +118,7 @@ mod tests {
     }
 
     fn row(n: u64) -> Row {
-        Row { n, text: format!("a \"q\", b\n{n}"), leg: Leg { tag: (n % 2 == 0).then(|| "t".into()) } }
+        Row { n, text: format!("a \"q\", b\n{n}"), leg: Leg { tag: n.is_multiple_of(2).then(|| "t".into()) } }
     }
 
     #[test]

@@ -3,41 +3,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use kamscope_db::{AccDb, DbError, DialogDb, KamailioDb, UsrlocDb};
-use kamscope_rpc::{CoreRpc, DialogRpc, KamailioRpc, StatsRpc, UsrlocRpc};
+use kamscope_db::KamailioDb;
+use kamscope_rpc::KamailioRpc;
 
 use crate::configuration::Settings;
 use crate::jobs::{JobRunner, MemoryJobStore};
 use crate::services::usrloc::AorPolicy;
+pub use crate::services::{DbProbe, KamailioNode, KamailioTables};
 use crate::services::{
     AuditLog, DialogService, Dialogs, Monitoring, MonitoringService, Node, Nodes, TracingAudit, Usrloc, UsrlocService,
 };
-
-/// Is the database there? (A trait so tests can fake it.)
-#[async_trait]
-pub trait DbProbe: Send + Sync {
-    fn backend_name(&self) -> &'static str;
-    async fn ping(&self) -> Result<(), DbError>;
-}
-
-#[async_trait]
-impl DbProbe for KamailioDb {
-    fn backend_name(&self) -> &'static str {
-        self.backend().name()
-    }
-    async fn ping(&self) -> Result<(), DbError> {
-        KamailioDb::ping(self).await
-    }
-}
-
-/// Everything kamscope asks one Kamailio node over JSON-RPC.
-pub trait KamailioNode: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc {}
-impl<T: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc> KamailioNode for T {}
-
-/// Everything kamscope reads from Kamailio's database.
-pub trait KamailioTables: UsrlocDb + DialogDb + AccDb + DbProbe {}
-impl<T: UsrlocDb + DialogDb + AccDb + DbProbe> KamailioTables for T {}
 
 /// One handle per area; a route test sets only the one it exercises.
 #[derive(Clone)]
@@ -98,6 +73,10 @@ pub mod tests {
     use kamscope_rpc::usrloc::{parse_contacts, UlContact};
     use kamscope_rpc::RpcError;
     use serde_json::{json, Value};
+
+    use async_trait::async_trait;
+    use kamscope_db::{AccDb, DbError, DialogDb, UsrlocDb};
+    use kamscope_rpc::{CoreRpc, DialogRpc, StatsRpc, UsrlocRpc};
 
     use super::*;
 
@@ -251,7 +230,7 @@ pub mod tests {
     #[async_trait]
     impl AccDb for FakeDb {
         async fn calls_on(&self, date: NaiveDate) -> Result<CallsToday, DbError> {
-            drop(self.up()?);
+            self.up()?;
             Ok(CallsToday { date, timezone: "UTC".into(), total: 0, answered: 0, failed: 0, missed: 0 })
         }
     }

@@ -3,6 +3,9 @@
 //! lists merge across nodes, what a statistic means). Each is a trait, so a route test
 //! fakes one small thing; the real implementation takes the `db`/`rpc` traits, so a
 //! service test fakes those. Routes parse, call one service method, shape the reply.
+use async_trait::async_trait;
+use kamscope_db::{AccDb, DbError, DialogDb, KamailioDb, UsrlocDb};
+use kamscope_rpc::{CoreRpc, DialogRpc, StatsRpc, UsrlocRpc};
 use serde::Serialize;
 
 pub mod dialog;
@@ -14,6 +17,31 @@ pub use dialog::{DialogService, Dialogs};
 pub use monitoring::{Monitoring, MonitoringService};
 pub use nodes::{Node, Nodes};
 pub use usrloc::{Usrloc, UsrlocService};
+
+/// Is the database there? (A trait so tests can fake it.)
+#[async_trait]
+pub trait DbProbe: Send + Sync {
+    fn backend_name(&self) -> &'static str;
+    async fn ping(&self) -> Result<(), DbError>;
+}
+
+#[async_trait]
+impl DbProbe for KamailioDb {
+    fn backend_name(&self) -> &'static str {
+        self.backend().name()
+    }
+    async fn ping(&self) -> Result<(), DbError> {
+        KamailioDb::ping(self).await
+    }
+}
+
+/// Everything kamscope asks one Kamailio node over JSON-RPC.
+pub trait KamailioNode: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc {}
+impl<T: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc> KamailioNode for T {}
+
+/// Everything kamscope reads from Kamailio's database.
+pub trait KamailioTables: UsrlocDb + DialogDb + AccDb + DbProbe {}
+impl<T: UsrlocDb + DialogDb + AccDb + DbProbe> KamailioTables for T {}
 
 /// Who asked for a change. Today the peer address; accounts will add the user.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -14,7 +14,7 @@ use kamscope_db::AccDb;
 
 use super::nodes::{Node, Nodes};
 use crate::cache::Coalesced;
-use crate::state::DbProbe;
+use super::DbProbe;
 
 #[async_trait]
 pub trait Monitoring: Send + Sync {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::state::KamailioNode;
+use super::KamailioNode;
 
 #[derive(Clone)]
 pub struct Node {
