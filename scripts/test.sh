@@ -48,7 +48,8 @@ lab_run_dir
 
 step "2 Formatting (cargo fmt --check: backend, web UI) and docker-compose.yml"
 cargo fmt --all --check || fail "backend formatting (cargo fmt --all shows the diff above)"
-frontend_cargo fmt --all --check || fail "web UI formatting (cd frontend && cargo fmt --all)"
+# Not --all: that would also walk the path dependency crates/api-types into the backend.
+frontend_cargo fmt --check || fail "web UI formatting (cd frontend && cargo fmt)"
 docker-compose -f docker-compose.yml config -q || fail "docker-compose config"
 
 step "3 cargo clippy -D warnings: backend (all targets), web UI (wasm)"
