@@ -107,10 +107,12 @@ wait_dialogs() {
     fail "Kamailio on RPC port $1 has $n confirmed calls, not $2"
 }
 
-# fuzz <name> <api_port> [schemathesis filter args...]: all checks; adds up the cases
+# fuzz <name> <api_port> <rpc_port> [schemathesis filter args...]: all checks; adds up the cases
 fuzz() {
     local name="$1" port="$2" rc=0 cases
-    shift 2
+    "$VENV/bin/python" tests/contract/dictionaries.py "http://127.0.0.1:$3/RPC" kamailio "$OUT/dictionaries" \
+        || fail "reading the $name lab's names for schemathesis"
+    shift 3
     set +e
     timeout --signal=INT --kill-after=20 "$TIMEOUT" \
         "$VENV/bin/schemathesis" --config-file "$CONFIG" run "$SPEC" \
@@ -148,7 +150,7 @@ wait_dialogs "$READ_RPC" 3
 start_kamscope contract-read "$READ_API" "$READ_RPC"
 
 step "contract: schemathesis on the read operations"
-fuzz read "$READ_API" --include-method GET
+fuzz read "$READ_API" "$READ_RPC" --include-method GET
 
 step "contract: generated client (openapi-python-client) against the live server"
 set +e
@@ -186,7 +188,7 @@ start_kamscope contract-destructive "$DEST_API" "$DEST_RPC"
 # (GET /registrations -> DELETE /registrations/{aor}, GET /dialogs -> POST .../end) to real
 # users and calls.
 step "contract: schemathesis on every operation, destructive ones included"
-fuzz destructive "$DEST_API"
+fuzz destructive "$DEST_API" "$DEST_RPC"
 
 ((${#FUZZ_FAILED[@]} == 0)) || fail "schemathesis ($CASES test cases) found failures: ${FUZZ_FAILED[*]}"
 ((CASES >= 1000)) || fail "schemathesis ran only $CASES test cases (at least 1,000 wanted: CONTRACT_MAX_EXAMPLES)"

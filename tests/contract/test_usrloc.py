@@ -1,6 +1,8 @@
 """usrloc: registrations through the generated client, compared with what SIPp registered,
 with Kamailio's own ul.dump / ul.lookup, and with the `location` table."""
 
+import csv
+import io
 import os
 import sqlite3
 from collections import Counter
@@ -77,6 +79,21 @@ def test_search_finds_the_users_whose_name_contains_q(api_call, source):
     want = sorted(a for a, _ in ul_dump_contacts() if "ct001" in a)
     assert len(want) == 10  # ct0010..ct0019, from SIPp
     assert sorted(i.aor for i in items) == want
+
+
+@pytest.mark.parametrize("source", ["db", "memory"])
+def test_csv_download_holds_the_same_contacts(client, api_call, source):
+    # The generated call parses a 200 as JSON only (its first media type), so the CSV
+    # is read through the client's own HTTP client.
+    r = client.get_httpx_client().get("/registrations", params={"source": source, "format": "csv"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    items, _ = all_pages(api_call, source=models.RegistrationSource(source))
+    assert [(row["aor"], row["contact"], row["call_id"]) for row in rows] == \
+        [(i.aor, i.contact, i.call_id) for i in items]
+    truth = table_contacts() if source == "db" else ul_dump_contacts()
+    assert Counter((row["aor"], row["contact"]) for row in rows) == Counter(truth)
 
 
 def test_one_user_matches_ul_lookup(api_call):
