@@ -3,19 +3,19 @@
 //! ended calls from acc's CDRs (`acc_cdrs`); filters, paging, details, and "End"
 //! (`dlg.end_dlg`: BYE to both parties). What is particular to it: the statistics, the
 //! filters, the columns, the states, and ending a call.
-use gloo_timers::future::TimeoutFuture;
 use kamscope_api_types::dialog::{Dialog, DialogRecord, DialogSource, DialogStats};
 use kamscope_api_types::query::{DialogsQuery, HistoryQuery};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, I18n, K};
+use crate::ui::filters::PerNode;
 use crate::ui::{
-    action_button, clock_duration, col, confirm_flow, detail_items, details_row, error_words,
-    keep_in_url, local_time, node_names, or_dash, stat_card, time_or_dash, Clock, ConfirmSpec,
-    DataTable, Expand, ListSection, Loading, NodeSelect, PageHead, Paged, RefreshButton,
-    SelectFilter, TextFilter, Toast, ToastMsg, UrlQuery, ALL_NODES,
+    action_button, clock_duration, col, confirm_flow, detail_items, details_row, keep_in_url,
+    local_time, node_names, or_dash, per_node, per_node_rows, reload_twice, stat_card,
+    time_or_dash, Clock, ConfirmSpec, DataTable, Expand, FilterButtons, ListSection, Loading,
+    NodeSelect, PageHead, Paged, RefreshButton, SelectFilter, TextFilter, Toast, ToastMsg,
+    UrlQuery, ALL_NODES,
 };
 
 const LIMIT: u32 = 50;
@@ -124,30 +124,7 @@ pub fn DialogsPage() -> impl IntoView {
     });
 
     // Statistics: of the chosen node, or of every node.
-    // Each node's on its own: one node being down does not hide the others'.
-    let stats: RwSignal<Option<Vec<(Option<String>, Result<DialogStats, ApiError>)>>> =
-        RwSignal::new(None);
-    let stats_seq = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        reload.track();
-        let chosen = node.get();
-        let which: Vec<Option<String>> = match chosen.as_deref() {
-            Some(ALL_NODES) => nodes.get().into_iter().map(Some).collect(),
-            _ => vec![chosen.clone()],
-        };
-        let my = stats_seq.get_value() + 1;
-        stats_seq.set_value(my);
-        spawn_local(async move {
-            let mut out = Vec::new();
-            for n in which {
-                let r = api::dialog_stats(n.clone()).await;
-                out.push((n, r));
-            }
-            if stats_seq.get_value() == my {
-                stats.set(Some(out));
-            }
-        });
-    });
+    let stats = per_node(reload, node, nodes, api::dialog_stats);
 
     let reset_all = move || {
         memory.reset();
@@ -184,17 +161,14 @@ pub fn DialogsPage() -> impl IntoView {
         set_filter(DialogsQuery::default());
     };
     let filtered = move || filter.with(|f| *f != DialogsQuery::default());
-    let state_options = std::iter::once((
-        String::new(),
-        Signal::derive(move || i18n.t(K::FilterStateAny).to_string()),
-    ))
-    .chain((1u8..=5).map(|c| {
-        (
-            c.to_string(),
-            Signal::derive(move || format!("{c} · {}", i18n.t(state_key(c as i64)))),
-        )
-    }))
-    .collect::<Vec<_>>();
+    let state_options: Vec<_> = (1u8..=5)
+        .map(|c| {
+            (
+                c.to_string(),
+                Signal::derive(move || format!("{c} · {}", i18n.t(state_key(c as i64)))),
+            )
+        })
+        .collect();
 
     let expand = Expand::new();
     let target: RwSignal<Option<EndTarget>> = RwSignal::new(None);
@@ -210,20 +184,13 @@ pub fn DialogsPage() -> impl IntoView {
                 <TextFilter value=f_call testid="filter-call-id" label=K::FilterCallId placeholder=K::FilterCallIdPh on_enter=apply/>
                 <TextFilter value=f_from testid="filter-from" label=K::FilterFrom placeholder=K::FilterFromPh on_enter=apply/>
                 <TextFilter value=f_to testid="filter-to" label=K::FilterTo placeholder=K::FilterToPh on_enter=apply/>
-                <SelectFilter testid="filter-state" label=K::FilterState options=state_options
+                <SelectFilter testid="filter-state" label=K::FilterState any=K::FilterStateAny options=state_options
                     selected=Signal::derive(move || filter.with(|f| f.state.map(|s| s.to_string()).unwrap_or_default()))
                     on_change=move |v: String| {
                         reset_all();
                         filter.update(|f| f.state = v.parse().ok());
                     }/>
-                <button type="button" class="btn btn-primary" data-testid="filter-apply" on:click=move |_| apply()>
-                    {move || i18n.t(K::ApplyFilter)}
-                </button>
-                <Show when=filtered>
-                    <button type="button" class="btn btn-ghost" data-testid="filter-clear" on:click=move |_| clear()>
-                        {move || i18n.t(K::ClearFilter)}
-                    </button>
-                </Show>
+                <FilterButtons filtered=Signal::derive(filtered) on_apply=apply on_clear=clear/>
                 <div class="spacer"></div>
                 <NodeSelect names=nodes node=node on_change=move || reset_all()/>
                 <RefreshButton reload=reload hint=K::RefreshDialogsHint/>
@@ -255,11 +222,7 @@ pub fn DialogsPage() -> impl IntoView {
                         Err(e) => return Err(e),
                     }
                     // Kamailio removes an ended dialog a moment after the BYEs: look again shortly.
-                    reload.update(|n| *n += 1);
-                    spawn_local(async move {
-                        TimeoutFuture::new(1500).await;
-                        reload.update(|n| *n += 1);
-                    });
+                    reload_twice(reload, 1500);
                     Ok(())
                 },
                 move |t| end_body(i18n, t))}
@@ -285,7 +248,7 @@ fn empty(k: K, filtered: Signal<bool>) -> Signal<String> {
         } else {
             k
         })
-        .to_string()
+        .into()
     })
 }
 
@@ -295,7 +258,7 @@ fn rows_on_page(i18n: I18n, n: usize) -> String {
 
 #[component]
 fn StatsStrip(
-    stats: RwSignal<Option<Vec<(Option<String>, Result<DialogStats, ApiError>)>>>,
+    stats: RwSignal<Option<PerNode<DialogStats>>>,
     show_node: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -304,48 +267,19 @@ fn StatsStrip(
         <section class="stats-panel" data-testid="dialog-stats" aria-label=move || i18n.t(K::DlgStatsTitle)>
             {move || match stats.get() {
                 None => view! { <Loading/> }.into_any(),
-                Some(list) => {
-                    list.into_iter()
-                        .map(|(asked, r)| match r {
-                            Err(e) => {
-                                let (title, detail) = error_words(i18n, &e);
-                                view! {
-                                    <div class="stats-row">
-                                        <Show when=move || show_node.get()>
-                                            <span class="stats-node tech">{asked.clone()}</span>
-                                        </Show>
-                                        <div class="inline-error" role="alert" data-testid="stats-error">
-                                            <strong>{move || i18n.t(K::LoadFailed)}": "</strong>
-                                            <span class="tech">{title}</span>
-                                            {detail.map(|d| view! { <span class="tech small">" · "{d}</span> })}
-                                        </div>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                            Ok(s) => {
-                                let early = s.starting + s.connecting + s.answering;
-                                let node_name = s.node.clone();
-                                view! {
-                                    <div class="stats-row" data-testid="stats-row" data-node=s.node.clone()>
-                                        <Show when=move || show_node.get()>
-                                            <span class="stats-node tech">{node_name.clone()}</span>
-                                        </Show>
-                                        {card("active", K::DlgStatActive, K::DlgStatActiveHint, s.active)}
-                                        {card("ongoing", K::DlgStatOngoing, K::DlgStatOngoingHint, s.ongoing)}
-                                        {card("early", K::DlgStatEarly, K::DlgStatEarlyHint, early)}
-                                        <span class="stat-sep" aria-hidden="true"></span>
-                                        {card("processed", K::DlgStatProcessed, K::DlgStatProcessedHint, s.processed)}
-                                        {card("failed", K::DlgStatFailed, K::DlgStatFailedHint, s.failed)}
-                                        {card("expired", K::DlgStatExpired, K::DlgStatExpiredHint, s.expired)}
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                        })
-                        .collect_view()
-                        .into_any()
-                }
+                Some(list) => per_node_rows(i18n, list, show_node, |s: DialogStats| {
+                    let early = s.starting + s.connecting + s.answering;
+                    (Some(s.node.clone()), view! {
+                        {card("active", K::DlgStatActive, K::DlgStatActiveHint, s.active)}
+                        {card("ongoing", K::DlgStatOngoing, K::DlgStatOngoingHint, s.ongoing)}
+                        {card("early", K::DlgStatEarly, K::DlgStatEarlyHint, early)}
+                        <span class="stat-sep" aria-hidden="true"></span>
+                        {card("processed", K::DlgStatProcessed, K::DlgStatProcessedHint, s.processed)}
+                        {card("failed", K::DlgStatFailed, K::DlgStatFailedHint, s.failed)}
+                        {card("expired", K::DlgStatExpired, K::DlgStatExpiredHint, s.expired)}
+                    })
+                })
+                .into_any(),
             }}
             <p class="muted small stats-note">{move || i18n.t(K::DlgStatsSince)}</p>
         </section>

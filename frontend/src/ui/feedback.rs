@@ -39,6 +39,18 @@ pub fn error_words(i18n: I18n, e: &ApiError) -> (String, Option<String>) {
     }
 }
 
+/// A one-line error inside a panel: "<label>: title · detail".
+pub fn inline_error(i18n: I18n, label: K, e: &ApiError, testid: &'static str) -> impl IntoView {
+    let (title, detail) = error_words(i18n, e);
+    view! {
+        <div class="inline-error" role="alert" data-testid=testid>
+            <strong>{move || i18n.t(label)}": "</strong>
+            <span class="tech">{title}</span>
+            {detail.map(|d| view! { <span class="tech small">" · "{d}</span> })}
+        </div>
+    }
+}
+
 #[component]
 pub fn ErrorBox(err: ApiError, #[prop(into)] on_retry: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();

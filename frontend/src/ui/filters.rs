@@ -1,13 +1,16 @@
 //! Filter inputs: search (debounced), text, select, time range with presets, page size,
 //! and the Kamailio node selector.
+use std::future::Future;
+
 use gloo_timers::future::TimeoutFuture;
 use kamscope_api_types::query::{DEFAULT_LIMIT, MAX_LIMIT};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api;
-use crate::i18n::{use_i18n, K};
+use crate::api::{self, ApiError};
+use crate::i18n::{use_i18n, I18n, K};
+use crate::ui::feedback::inline_error;
 use crate::ui::url::UrlQuery;
 
 /// The page sizes offered.
@@ -129,8 +132,13 @@ pub fn SelectFilter(
     #[prop(into)] selected: Signal<String>,
     #[prop(into)] on_change: Callback<String>,
     #[prop(optional)] class: &'static str,
+    /// A first option with the empty value ("any state").
+    #[prop(optional)]
+    any: Option<K>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let any = any.map(|k| (String::new(), Signal::derive(move || i18n.t(k).to_string())));
+    let options: Vec<_> = any.into_iter().chain(options).collect();
     let class = if class.is_empty() { "filter" } else { class };
     view! {
         <label class=class>
@@ -229,4 +237,98 @@ pub fn NodeSelect(
             }
         })
     }
+}
+
+/// One call's result per node asked: `(node, result)`.
+pub type PerNode<T> = Vec<(Option<String>, Result<T, ApiError>)>;
+
+/// `fetch` for the chosen node (`None`: the default), or for each node when `all` is
+/// chosen; again whenever `reload`, the choice or the node list changes. Each node's
+/// result on its own: one node being down does not hide the others'.
+pub fn per_node<T, F, Fut>(
+    reload: RwSignal<u32>,
+    node: RwSignal<Option<String>>,
+    names: RwSignal<Vec<String>>,
+    fetch: F,
+) -> RwSignal<Option<PerNode<T>>>
+where
+    T: Send + Sync + 'static,
+    F: Fn(Option<String>) -> Fut + Copy + 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    let out = RwSignal::new(None);
+    let seq = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        reload.track();
+        let which: Vec<Option<String>> = match node.get() {
+            Some(n) if n == ALL_NODES => names.get().into_iter().map(Some).collect(),
+            chosen => vec![chosen],
+        };
+        let my = seq.get_value() + 1;
+        seq.set_value(my);
+        spawn_local(async move {
+            let mut results = Vec::new();
+            for n in which {
+                let r = fetch(n.clone()).await;
+                results.push((n, r));
+            }
+            if seq.get_value() == my {
+                out.set(Some(results));
+            }
+        });
+    });
+    out
+}
+
+/// "Filter" (applies what is typed) and, while any filter is set, "Clear filters".
+#[component]
+pub fn FilterButtons(
+    #[prop(into)] filtered: Signal<bool>,
+    #[prop(into)] on_apply: Callback<()>,
+    #[prop(into)] on_clear: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="btn btn-primary" data-testid="filter-apply" on:click=move |_| on_apply.run(())>
+            {move || i18n.t(K::ApplyFilter)}
+        </button>
+        <Show when=move || filtered.get()>
+            <button type="button" class="btn btn-ghost" data-testid="filter-clear" on:click=move |_| on_clear.run(())>
+                {move || i18n.t(K::ClearFilter)}
+            </button>
+        </Show>
+    }
+}
+
+/// The rows of a [`per_node`] result (`.stats-row`): each node's `row`, which gives the
+/// node's name and its content, or the node's error; the name in front while `show_node`.
+pub fn per_node_rows<T, V>(
+    i18n: I18n,
+    results: PerNode<T>,
+    show_node: Signal<bool>,
+    row: impl Fn(T) -> (Option<String>, V),
+) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
+    let name = move |n: Option<String>| {
+        view! { <Show when=move || show_node.get()><span class="stats-node tech">{n.clone()}</span></Show> }
+    };
+    results
+        .into_iter()
+        .map(|(asked, r)| match r {
+            Err(e) => view! {
+                <div class="stats-row">{name(asked)}{inline_error(i18n, K::LoadFailed, &e, "stats-error")}</div>
+            }
+            .into_any(),
+            Ok(v) => {
+                let (node, content) = row(v);
+                let label = name(node.clone());
+                view! {
+                    <div class="stats-row" data-testid="stats-row" data-node=node>{label}{content}</div>
+                }
+                .into_any()
+            }
+        })
+        .collect_view()
 }

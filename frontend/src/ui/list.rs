@@ -230,6 +230,16 @@ pub fn ListSection<T: Clone + Send + Sync + 'static>(
     }
 }
 
+/// Reloads now and once more after `ms`: Kamailio applies some changes (an ended
+/// dialog's removal) a moment after answering.
+pub fn reload_twice(reload: RwSignal<u32>, ms: u32) {
+    reload.update(|n| *n += 1);
+    spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(ms).await;
+        reload.update(|n| *n += 1);
+    });
+}
+
 /// ⟳ Refresh: reloads every list that follows `reload`.
 #[component]
 pub fn RefreshButton(reload: RwSignal<u32>, hint: K) -> impl IntoView {

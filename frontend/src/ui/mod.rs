@@ -30,14 +30,13 @@ pub mod time_range;
 pub mod url;
 
 pub use clock::{AutoRefreshBox, Clock};
-pub use feedback::{
-    confirm_flow, emph, error_words, ConfirmSpec, ErrorBox, Loading, Toast, ToastMsg,
-};
+pub use feedback::{confirm_flow, emph, ConfirmSpec, ErrorBox, Loading, Toast, ToastMsg};
 pub use filters::{
-    node_names, NodeSelect, PageSize, SearchBox, SelectFilter, TextFilter, ALL_NODES,
+    node_names, per_node, per_node_rows, FilterButtons, NodeSelect, PageSize, SearchBox,
+    SelectFilter, TextFilter, ALL_NODES,
 };
 pub use format::{clock_duration, local_time, num, or_dash, time_or_dash, uptime_words};
-pub use list::{ListSection, Paged, RefreshButton};
+pub use list::{reload_twice, ListSection, Paged, RefreshButton};
 pub use page::PageHead;
 pub use stat::{metric, stat_card};
 pub use table::{action_button, col, detail_items, details_row, DataTable, Expand};
