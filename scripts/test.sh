@@ -153,7 +153,10 @@ for p in UAS_PID CALLS_PID; do
 done
 echo "both calls ended (one through the UI, one through the API); SIPp's UAC and UAS got their BYEs"
 
-step "8 Benchmarks: kamscope next to raw SQL / raw JSON-RPC on the same run (release build; smoke size unless BENCH_FULL=1; numbers, not pass/fail)"
+step "8 API contract: schemathesis (all checks) and a client generated from openapi/openapi.json, against kamscope on live labs (scripts/contract.sh)"
+CONTRACT_KAMSCOPE_BIN="$ROOT/target/debug/kamscope" scripts/contract.sh || fail "API contract (tests/output/contract/)"
+
+step "9 Benchmarks: kamscope next to raw SQL / raw JSON-RPC on the same run (release build; smoke size unless BENCH_FULL=1; numbers, not pass/fail)"
 set +e
 if [[ "${BENCH_FULL:-0}" == 1 ]]; then size=(); else size=(--smoke); fi
 scripts/bench.sh "${size[@]}" sqlite mysql postgres 2>&1 | tee "$OUT/bench.log"
