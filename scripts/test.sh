@@ -41,7 +41,8 @@ step "1 Installing: the lab (Kamailio, SIPp, MariaDB, PostgreSQL), Rust, Node.js
 lab/install.sh || fail "installing the lab packages"
 ensure_rust
 ensure_browser
-apt_install docker-compose rustfmt-web rust-web-clippy
+# The web UI's Debian toolchain (frontend/build.sh installs it too), needed by steps 2-3.
+apt_install docker-compose rustc-web cargo-web rust-web-src lld-22 rustfmt-web rust-web-clippy
 cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1 \
     || fail "$(command -v cargo) has no rustfmt/clippy: rustup component add rustfmt clippy"
 lab_run_dir
