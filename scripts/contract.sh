@@ -11,7 +11,7 @@
 # Ports: Kamailio 27060-27099, kamscope 18095 (read lab) and 18096 (destructive lab).
 # Env: CONTRACT_MAX_EXAMPLES (cases per operation and phase, default 100), CONTRACT_TIMEOUT
 #      (seconds one schemathesis run may take, default 240), CONTRACT_SEED (default 1; schemathesis
-#      prints the seed of every run), CONTRACT_KAMSCOPE_BIN (default: cargo build, then target/debug/kamscope),
+#      prints the seed of every run), CONTRACT_KAMSCOPE_BIN (default: cargo test --no-run, then target/debug/kamscope),
 #      CONTRACT_VENV (default ${XDG_CACHE_HOME:-~/.cache}/kamscope/venv).
 # Output: tests/output/contract/ (schemathesis reports, logs, the generated client).
 set -euo pipefail
@@ -56,7 +56,9 @@ fi
 
 BIN="${CONTRACT_KAMSCOPE_BIN:-}"
 if [[ -z "$BIN" ]]; then
-    cargo build -p kamscope-server || fail "building kamscope"
+    # As scripts/test.sh does: the binary the tests build (`cargo build -p kamscope-server`
+    # alone resolves dependency features differently and would rebuild part of it).
+    cargo test --workspace --no-run -q || fail "building kamscope"
     BIN="$ROOT/target/debug/kamscope"
 fi
 
