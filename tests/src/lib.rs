@@ -335,6 +335,7 @@ pub fn settings_for(k: &Kamailio) -> Settings {
         cache_ttl_ms: 300,
         rpc_timeout_ms: 3000,
         timezone: LAB_TZ.into(),
+        report_timezone: None,
         use_domain: k.use_domain,
         sip_domains: vec!["127.0.0.1".into()],
         spa_dir: repo_root().join("frontend/dist").display().to_string(),

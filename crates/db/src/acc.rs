@@ -10,14 +10,15 @@ use crate::{DbError, KamailioDb};
 
 #[async_trait]
 pub trait AccDb: Send + Sync {
-    /// Calls on `date` (midnight to midnight in kamscope's zone). See [`CallsToday`].
+    /// Calls on `date` (midnight to midnight in the reporting zone). See [`CallsToday`].
     async fn calls_on(&self, date: NaiveDate) -> Result<CallsToday, DbError>;
 }
 
 impl KamailioDb {
     fn day_bounds(&self, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
         let start = |d: NaiveDate| {
-            self.tz
+            self.zones
+                .shown
                 .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap())
                 .earliest()
                 .map(|t| t.with_timezone(&Utc))
@@ -33,8 +34,8 @@ impl KamailioDb {
         q.expr_as(Func::count(Expr::col((t.clone(), Alias::new("id")))), Alias::new("n"))
             .from(t.clone())
             .and_where(Expr::col((t.clone(), Alias::new("method"))).eq("INVITE"))
-            .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(self.backend, from, self.tz)))
-            .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(self.backend, to, self.tz)));
+            .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(self.backend, from, self.zones.stored)))
+            .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(self.backend, to, self.zones.stored)));
         if let Some(c) = code {
             q.and_where(c);
         }
@@ -58,7 +59,7 @@ impl AccDb for KamailioDb {
         let missed = self.count_invites("missed_calls", None, date).await?;
         Ok(CallsToday {
             date,
-            timezone: self.tz.name().to_string(),
+            timezone: self.zones.shown.name().to_string(),
             total: answered + failed,
             answered,
             failed,

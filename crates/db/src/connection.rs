@@ -1,6 +1,8 @@
 use std::time::Duration;
 
 use chrono_tz::Tz;
+
+use crate::time::Zones;
 use sea_orm::sqlx::error::DatabaseError as _;
 use sea_orm::error::{RuntimeErr, SqlxError, SqlxMySqlError, SqlxPostgresError, SqlxSqliteError};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
@@ -91,8 +93,10 @@ fn sqlx_unavailable(err: &SqlxError) -> bool {
 pub struct DbConfig {
     pub url: String,
     /// The zone Kamailio's DATETIME columns are written in (MySQL/PostgreSQL store
-    /// naive local time); also the zone the API prints times in.
+    /// naive local time).
     pub timezone: Tz,
+    /// The zone the API shows times in and counts days and hours in.
+    pub report_timezone: Tz,
     /// usrloc's `use_domain`.
     pub use_domain: bool,
 }
@@ -103,7 +107,7 @@ pub struct KamailioDb {
     pub(crate) conn: DatabaseConnection,
     pub(crate) columns: crate::schema::ColumnCache,
     pub(crate) backend: Backend,
-    pub(crate) tz: Tz,
+    pub(crate) zones: Zones,
     pub(crate) use_domain: bool,
 }
 
@@ -126,7 +130,7 @@ impl KamailioDb {
             .sqlx_logging(false)
             .connect_lazy(true);
         let conn = Database::connect(opts).await.map_err(DbError::from)?;
-        Ok(Self { conn, columns: Default::default(), backend, tz: cfg.timezone, use_domain: cfg.use_domain })
+        Ok(Self { conn, columns: Default::default(), backend, zones: Zones { stored: cfg.timezone, shown: cfg.report_timezone }, use_domain: cfg.use_domain })
     }
 
     pub fn backend(&self) -> Backend {

@@ -65,8 +65,8 @@ impl DialogDb for KamailioDb {
                 to_uri: read_string(r, "to_uri").unwrap_or_default(),
                 state,
                 state_label: DialogState::from_code(state),
-                start: start.and_then(|s| from_epoch(s, self.tz)),
-                timeout: read_i64(r, "timeout").filter(|s| *s > 0).and_then(|s| from_epoch(s, self.tz)),
+                start: start.and_then(|s| from_epoch(s, self.zones.shown)),
+                timeout: read_i64(r, "timeout").filter(|s| *s > 0).and_then(|s| from_epoch(s, self.zones.shown)),
                 duration: start.map(|s| now - s),
                 caller: DialogLeg {
                     tag: read_string(r, "from_tag"),
@@ -127,8 +127,8 @@ impl DialogDb for KamailioDb {
                     call_id: read_string(r, "callid"),
                     src_user: read_string(r, "src_user"),
                     dst_user: read_string(r, "dst_user"),
-                    start_time: read_datetime(r, self.backend, "start_at", self.tz),
-                    end_time: read_datetime(r, self.backend, "end_at", self.tz),
+                    start_time: read_datetime(r, self.backend, "start_at", self.zones),
+                    end_time: read_datetime(r, self.backend, "end_at", self.zones),
                     duration: read_f64(r, "duration"),
                 };
                 (record, id)
@@ -153,7 +153,7 @@ mod tests {
         end_time TIMESTAMP WITHOUT TIME ZONE DEFAULT '2000-01-01 00:00:00' NOT NULL, duration REAL DEFAULT 0 NOT NULL)";
 
     async fn db_with(ddl: &str) -> KamailioDb {
-        let db = KamailioDb::connect(&DbConfig { url: "sqlite::memory:".into(), timezone: chrono_tz::UTC, use_domain: false }).await.unwrap();
+        let db = KamailioDb::connect(&DbConfig { url: "sqlite::memory:".into(), timezone: chrono_tz::UTC, report_timezone: chrono_tz::UTC, use_domain: false }).await.unwrap();
         db.conn.execute_unprepared(ddl).await.unwrap();
         for i in 0..3 {
             // 2461370.5 is 2026-11-26T00:00:00Z as db_sqlite writes it.

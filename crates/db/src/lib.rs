@@ -8,7 +8,7 @@ pub mod dialog;
 pub mod entity;
 pub mod page;
 mod schema;
-mod time;
+pub mod time;
 pub mod usrloc;
 
 pub use connection::{Backend, DbConfig, DbError, KamailioDb};

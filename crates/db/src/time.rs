@@ -20,16 +20,27 @@ pub fn select_datetime(backend: Backend, table: &str, col: &str) -> SimpleExpr {
     }
 }
 
-/// Reads a column selected with [`select_datetime`] as a zoned time.
-pub fn read_datetime(row: &QueryResult, backend: Backend, col: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
+/// The two zones of Kamailio's times: the one its naive DATETIMEs are written in
+/// (`KAMSCOPE_TIMEZONE`, the Kamailio server's) and the one the API shows them in
+/// (`KAMSCOPE_REPORT_TIMEZONE`, the operators'). Days and hours are the shown zone's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Zones {
+    pub stored: Tz,
+    pub shown: Tz,
+}
+
+/// Reads a column selected with [`select_datetime`] as a time in the shown zone.
+pub fn read_datetime(row: &QueryResult, backend: Backend, col: &str, z: Zones) -> Option<DateTime<FixedOffset>> {
     match backend {
         Backend::Sqlite => {
             let secs: Option<f64> = row.try_get("", col).ok().flatten();
-            secs.and_then(|s| from_epoch(s.round() as i64, tz))
+            secs.and_then(|s| from_epoch(s.round() as i64, z.shown))
         }
         _ => {
             let naive: Option<NaiveDateTime> = row.try_get("", col).ok().flatten();
-            naive.and_then(|n| tz.from_local_datetime(&n).earliest()).map(|t| t.fixed_offset())
+            // A naive time in a DST gap or fold: the earlier reading, as Kamailio's
+            // localtime() would have produced it.
+            naive.and_then(|n| z.stored.from_local_datetime(&n).earliest()).map(|t| t.with_timezone(&z.shown).fixed_offset())
         }
     }
 }

@@ -88,7 +88,7 @@ impl UsrlocDb for KamailioDb {
             let id = read_i64(row, "id").unwrap_or_default();
             let username = read_string(row, "username").unwrap_or_default();
             let domain = read_string(row, "domain");
-            let expires = read_datetime(row, self.backend, "expires_at", self.tz);
+            let expires = read_datetime(row, self.backend, "expires_at", self.zones);
             let expires_in = expires.map(|e| e.timestamp() - now.timestamp());
             // usrloc writes expires = 0 (the epoch) for permanent contacts.
             let (expiry_state, expires, expires_in) = match expires {
@@ -115,7 +115,7 @@ impl UsrlocDb for KamailioDb {
                 q: read_f64(row, "q").filter(|q| *q >= 0.0),
                 call_id: read_string(row, "callid"),
                 cseq: read_i64(row, "cseq"),
-                last_modified: read_datetime(row, self.backend, "last_modified_at", self.tz),
+                last_modified: read_datetime(row, self.backend, "last_modified_at", self.zones),
                 path: read_string(row, "path"),
                 instance: read_string(row, "instance"),
                 reg_id: read_i64(row, "reg_id"),
@@ -141,6 +141,7 @@ mod tests {
         let db = KamailioDb::connect(&DbConfig {
             url: "sqlite::memory:".into(),
             timezone: chrono_tz::Asia::Shanghai,
+            report_timezone: chrono_tz::Asia::Shanghai,
             use_domain: false,
         })
         .await

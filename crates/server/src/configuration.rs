@@ -27,6 +27,10 @@ pub struct Settings {
     /// `KAMSCOPE_TIMEZONE`: the IANA zone Kamailio writes naive DATETIME columns in
     /// (MySQL/PostgreSQL); API times are printed in it too. Default: `TZ`, else UTC.
     pub timezone: String,
+    /// `KAMSCOPE_REPORT_TIMEZONE`: the IANA zone operators read times in: the API shows
+    /// times in it and counts days and hours (today's calls, CDR figures) in it.
+    /// Default: `timezone` (Kamailio's).
+    pub report_timezone: Option<String>,
     /// `KAMSCOPE_USE_DOMAIN`: usrloc's `use_domain` (AoRs are `user@domain` when true).
     pub use_domain: bool,
     /// `KAMSCOPE_SIP_DOMAINS`: the SIP domains this Kamailio serves, comma separated.
@@ -53,6 +57,7 @@ impl Default for Settings {
             kamailio_nodes: Vec::new(),
             cache_ttl_ms: 2000,
             rpc_timeout_ms: 3000,
+            report_timezone: None,
             timezone: std::env::var("TZ").ok().filter(|t| t.parse::<Tz>().is_ok()).unwrap_or_else(|| "UTC".into()),
             use_domain: false,
             sip_domains: vec!["127.0.0.1".into(), "localhost".into()],
@@ -116,6 +121,7 @@ impl Settings {
         );
         let settings: Settings = fig.extract()?;
         settings.tz()?;
+        settings.report_tz()?;
         let nodes = settings.nodes();
         for (i, n) in nodes.iter().enumerate() {
             anyhow::ensure!(
@@ -140,6 +146,14 @@ impl Settings {
         self.timezone
             .parse::<Tz>()
             .map_err(|e| anyhow::anyhow!("timezone {:?} is not an IANA zone name: {e}", self.timezone))
+    }
+
+    /// The reporting zone: `report_timezone`, else Kamailio's zone.
+    pub fn report_tz(&self) -> anyhow::Result<Tz> {
+        match &self.report_timezone {
+            None => self.tz(),
+            Some(z) => z.parse::<Tz>().map_err(|e| anyhow::anyhow!("report timezone {z:?} is not an IANA zone name: {e}")),
+        }
     }
 
     pub fn rpc_timeout(&self) -> Duration {
@@ -174,6 +188,12 @@ mod tests {
             jail.set_env("KAMSCOPE_TIMEZONE", "Mars/Base");
             assert!(Settings::load(None).is_err());
             jail.set_env("KAMSCOPE_TIMEZONE", "UTC");
+            assert_eq!(Settings::load(None).unwrap().report_tz().unwrap(), chrono_tz::UTC);
+            jail.set_env("KAMSCOPE_REPORT_TIMEZONE", "Asia/Shanghai");
+            assert_eq!(Settings::load(None).unwrap().report_tz().unwrap(), chrono_tz::Asia::Shanghai);
+            jail.set_env("KAMSCOPE_REPORT_TIMEZONE", "Moon/Crater");
+            assert!(Settings::load(None).is_err());
+            jail.set_env("KAMSCOPE_REPORT_TIMEZONE", "Asia/Shanghai");
             // Another tool's variable with our prefix: a warning naming it, not a failure.
             jail.set_env("KAMSCOPE_LAB_DIR", "/var/tmp/lab");
             let (s, warnings) = Settings::load_with_warnings(None).unwrap();

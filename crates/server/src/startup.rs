@@ -25,6 +25,7 @@ impl Application {
         let db = KamailioDb::connect(&DbConfig {
             url: settings.database_url.clone(),
             timezone: settings.tz()?,
+            report_timezone: settings.report_tz()?,
             use_domain: settings.use_domain,
         })
         .await?;

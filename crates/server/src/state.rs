@@ -38,7 +38,8 @@ impl AppState {
     /// The real services over any tables and nodes (the acceptance tests and fakes use it).
     pub fn from_parts<D: KamailioTables + 'static>(settings: &Settings, db: Arc<D>, nodes: Vec<Node>) -> anyhow::Result<Self> {
         let nodes = Nodes::new(nodes)?;
-        let tz = settings.tz()?;
+        // Everything shown (RPC times, job times, file names) is in the reporting zone.
+        let tz = settings.report_tz()?;
         let audit: Arc<dyn AuditLog> = Arc::new(TracingAudit);
         let ttl = Duration::from_millis(settings.cache_ttl_ms);
         Ok(AppState {
