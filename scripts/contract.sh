@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The API contract, judged against a live kamscope on real Kamailio labs (SQLite):
-#   1. schemathesis, all checks, on every read operation (lab "contract-read": SIPp users
-#      and long calls up);
+#   1. schemathesis, all checks, on every read operation (lab "contract-read": SIPp users,
+#      contacts, short and long calls);
 #   2. a client generated from the committed openapi/openapi.json by openapi-python-client,
-#      used by tests/contract/test_client.py on the same lab (it deletes one registration and
-#      ends one call, so it runs after the read fuzzing);
-#   3. schemathesis, all checks, on the destructive operations, on a lab of its own
-#      ("contract-destructive"), last.
+#      used by tests/contract/test_<tag>.py on the same lab, compared with Kamailio's own RPC
+#      and tables (it deletes a user and a contact and ends a call, so it runs after the
+#      read fuzzing);
+#   3. schemathesis, all checks, on every operation (deletes and call ends included), on a
+#      lab of its own ("contract-destructive"), last.
+# The schemathesis runs get the lab's real names as dictionaries (tests/contract/dictionaries.py).
 # Python tools come from a venv outside the clone, pinned by tests/contract/requirements.txt.
 # Ports: Kamailio 27060-27099, kamscope 18095 (read lab) and 18096 (destructive lab).
 # Env: CONTRACT_MAX_EXAMPLES (cases per operation and phase, default 100), CONTRACT_TIMEOUT
