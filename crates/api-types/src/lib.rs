@@ -2,6 +2,7 @@
 //! OpenAPI schemas from them) and for the Leptos SPA (which deserializes them).
 //! One module per Kamailio module, named as Kamailio names it.
 
+pub mod acc;
 pub mod common;
 pub mod dashboard;
 pub mod dialog;

@@ -115,6 +115,49 @@ pub struct HistoryQuery {
     pub cursor: Option<String>,
 }
 
+/// `GET /cdrs` and `GET /missed-calls`: newest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CdrQuery {
+    /// The caller: `src_user` exactly (a column acc's `db_extra` adds).
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 64))]
+    pub caller: Option<String>,
+    /// The callee: `dst_user` exactly (a column acc's `db_extra` adds).
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 64))]
+    pub callee: Option<String>,
+    /// Exact Call-ID.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub call_id: Option<String>,
+    /// From this time on (RFC 3339 with offset, e.g. `2026-12-01T00:00:00+08:00`).
+    pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Before this time (RFC 3339 with offset); after `from`.
+    pub to: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The final reply's code, 100 to 699.
+    #[cfg_attr(feature = "openapi", param(minimum = 100, maximum = 699))]
+    pub sip_code: Option<u16>,
+    /// The SIP method, e.g. `INVITE` or `BYE` (case does not matter).
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 16, pattern = r"^[A-Za-z]+$"))]
+    pub method: Option<String>,
+    /// `csv` downloads the whole filtered list (`limit`/`cursor` do not apply).
+    pub format: Option<ListFormat>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
+/// `GET /cdrs/stats`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CdrStatsQuery {
+    /// The day (`YYYY-MM-DD`) in the reporting zone; default today.
+    pub date: Option<chrono::NaiveDate>,
+}
+
 /// `GET /jobs`: the recent jobs, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -128,7 +171,7 @@ pub struct JobsQuery {
     pub cursor: Option<String>,
 }
 
-paged!(RegistrationsQuery, DialogsQuery, HistoryQuery, JobsQuery);
+paged!(RegistrationsQuery, DialogsQuery, HistoryQuery, JobsQuery, CdrQuery);
 
 /// `node=` of calls that go to one Kamailio node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,17 +1,90 @@
-//! Accounting (`acc`, `missed_calls`): today's call figures.
-use async_trait::async_trait;
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use kamscope_api_types::dashboard::CallsToday;
-use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, QueryResult};
+//! Accounting (`acc`, `missed_calls`): records newest first, and a day's figures.
+use std::collections::BTreeMap;
 
-use crate::time::{datetime_value, read_i64};
-use crate::{DbError, KamailioDb};
+use async_trait::async_trait;
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use kamscope_api_types::acc::{Cdr, HourFigures};
+use kamscope_api_types::dashboard::CallsToday;
+use sea_orm::sea_query::{Alias, Cond, Expr, Func, Order, Query, SimpleExpr};
+use sea_orm::{ConnectionTrait, QueryResult, Value};
+
+use crate::page::keyset_tail;
+use crate::time::{datetime_value, read_datetime, read_f64, read_i64, read_string, select_datetime};
+use crate::{Backend, DbError, KamailioDb};
+
+/// The two tables acc writes records to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccTable {
+    Acc,
+    MissedCalls,
+}
+
+impl AccTable {
+    pub fn name(self) -> &'static str {
+        match self {
+            AccTable::Acc => "acc",
+            AccTable::MissedCalls => "missed_calls",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CdrFilter {
+    /// `src_user` / `dst_user` exactly.
+    pub caller: Option<String>,
+    pub callee: Option<String>,
+    pub call_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub sip_code: Option<u16>,
+    /// Upper case.
+    pub method: Option<String>,
+}
+
+/// Where a newest-first page ended: the row's time as the backend stores it (a
+/// Julian-day REAL on SQLite, a naive DATETIME elsewhere) and its id.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CdrCursor {
+    pub t: TimeKey,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum TimeKey {
+    Julian(f64),
+    Naive(NaiveDateTime),
+}
+
+impl TimeKey {
+    fn value(&self) -> Value {
+        match self {
+            TimeKey::Julian(j) => Value::from(*j),
+            TimeKey::Naive(n) => Value::from(*n),
+        }
+    }
+}
+
+/// Where acc's optional columns come from.
+pub const DB_EXTRA_HINT: &str = "acc's `db_extra` setting adds them, e.g. modparam(\"acc\", \"db_extra\", \"src_user=$fU;src_domain=$fd;src_ip=$si;dst_ouser=$tU;dst_user=$rU;dst_domain=$rd\"), with columns of those names in acc and missed_calls";
+
+/// The columns every acc table has (acc-create.sql); the rest are `db_extra`'s.
+const STOCK: [&str; 8] = ["id", "method", "from_tag", "to_tag", "callid", "sip_code", "sip_reason", "time"];
+const NAMED_EXTRA: [&str; 6] = ["src_user", "src_domain", "src_ip", "dst_ouser", "dst_user", "dst_domain"];
 
 #[async_trait]
 pub trait AccDb: Send + Sync {
     /// Calls on `date` (midnight to midnight in the reporting zone). See [`CallsToday`].
     async fn calls_on(&self, date: NaiveDate) -> Result<CallsToday, DbError>;
+    /// The same figures per hour of `date`.
+    async fn hours_on(&self, date: NaiveDate) -> Result<Vec<HourFigures>, DbError>;
+    /// A page of `acc` or `missed_calls` rows, newest first by (time, id).
+    async fn records(&self, table: AccTable, f: &CdrFilter, limit: u64, after: Option<CdrCursor>) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError>;
+}
+
+/// Any column as text: extra columns may be numbers.
+fn read_text(row: &QueryResult, col: &str) -> Option<String> {
+    read_string(row, col).or_else(|| read_i64(row, col).map(|v| v.to_string())).or_else(|| read_f64(row, col).map(|v| v.to_string()))
 }
 
 impl KamailioDb {
@@ -65,5 +138,280 @@ impl AccDb for KamailioDb {
             failed,
             missed,
         })
+    }
+
+    async fn hours_on(&self, date: NaiveDate) -> Result<Vec<HourFigures>, DbError> {
+        let (from, to) = self.day_bounds(date);
+        // The hour starts of this day in the reporting zone (23 or 25 on a DST change).
+        let mut starts = vec![from];
+        while let Some(next) = starts.last().map(|t| *t + chrono::Duration::hours(1)).filter(|t| *t < to) {
+            starts.push(next);
+        }
+        let bucket = |table: &str| -> SimpleExpr {
+            let t = Expr::col((Alias::new(table), Alias::new("time")));
+            let mut case = sea_orm::sea_query::CaseStatement::new();
+            for (i, s) in starts.iter().enumerate().skip(1) {
+                case = case.case(t.clone().lt(datetime_value(self.backend, *s, self.zones.stored)), Expr::val((i - 1) as i64));
+            }
+            case.finally(Expr::val((starts.len() - 1) as i64)).into()
+        };
+        let mut figures: Vec<HourFigures> = starts
+            .iter()
+            .map(|s| HourFigures { start: s.with_timezone(&self.zones.shown).fixed_offset(), total: 0, answered: 0, failed: 0, missed: 0 })
+            .collect();
+        for table in ["acc", "missed_calls"] {
+            let t = Alias::new(table);
+            let code = || Expr::col((t.clone(), Alias::new("sip_code")));
+            let sum_if = |cond: SimpleExpr| Func::sum(Expr::case(cond, 1).finally(0));
+            let mut q = Query::select();
+            q.expr_as(bucket(table), Alias::new("h"))
+                .expr_as(Func::count(Expr::col((t.clone(), Alias::new("id")))), Alias::new("n"))
+                .expr_as(sum_if(code().like("2%")), Alias::new("answered"))
+                .expr_as(sum_if(code().gte("300")), Alias::new("failed"))
+                .from(t.clone())
+                .and_where(Expr::col((t.clone(), Alias::new("method"))).eq("INVITE"))
+                .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(self.backend, from, self.zones.stored)))
+                .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(self.backend, to, self.zones.stored)))
+                .add_group_by([Expr::cust("h")]);
+            for r in self.conn.query_all(self.db_backend().build(&q)).await? {
+                let Some(h) = read_i64(&r, "h").and_then(|h| figures.get_mut(h as usize)) else { continue };
+                // SUM is DECIMAL on MySQL: read it as text.
+                let n = |c: &str| read_text(&r, c).and_then(|v| v.split('.').next().and_then(|x| x.parse::<i64>().ok())).unwrap_or(0);
+                if table == "acc" {
+                    h.answered += n("answered");
+                    h.failed += n("failed");
+                    h.total = h.answered + h.failed;
+                } else {
+                    h.missed += n("n");
+                }
+            }
+        }
+        Ok(figures)
+    }
+
+    async fn records(&self, table: AccTable, f: &CdrFilter, limit: u64, after: Option<CdrCursor>) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError> {
+        let name = table.name();
+        let have = self.columns(name).await?;
+        let mut needed = Vec::new();
+        if f.caller.is_some() {
+            needed.push("src_user");
+        }
+        if f.callee.is_some() {
+            needed.push("dst_user");
+        }
+        if !needed.is_empty() {
+            self.require_columns(name, &needed, DB_EXTRA_HINT).await?;
+        }
+        let t = Alias::new(name);
+        let col = |c: &str| Expr::col((t.clone(), Alias::new(c)));
+        let mut q = Query::select();
+        q.from(t.clone());
+        for c in have.iter().filter(|c| c.as_str() != "time") {
+            q.column((t.clone(), Alias::new(c.as_str())));
+        }
+        q.expr_as(col("time"), Alias::new("time_key"));
+        q.expr_as(select_datetime(self.backend, name, "time"), "time_at");
+        let text = |v: &Option<String>| v.clone();
+        if let Some(v) = text(&f.caller) {
+            q.and_where(col("src_user").eq(v));
+        }
+        if let Some(v) = text(&f.callee) {
+            q.and_where(col("dst_user").eq(v));
+        }
+        if let Some(v) = text(&f.call_id) {
+            q.and_where(col("callid").eq(v));
+        }
+        if let Some(v) = text(&f.method) {
+            q.and_where(col("method").eq(v));
+        }
+        if let Some(c) = f.sip_code {
+            q.and_where(col("sip_code").eq(c.to_string()));
+        }
+        if let Some(from) = f.from {
+            q.and_where(col("time").gte(datetime_value(self.backend, from, self.zones.stored)));
+        }
+        if let Some(to) = f.to {
+            q.and_where(col("time").lt(datetime_value(self.backend, to, self.zones.stored)));
+        }
+        if let Some(c) = &after {
+            // The expanded form of (time, id) < (?, ?): MariaDB uses a time index for it.
+            q.cond_where(
+                Cond::all()
+                    .add(col("time").lte(c.t.value()))
+                    .add(Cond::any().add(col("time").lt(c.t.value())).add(col("id").lt(c.id))),
+            );
+        }
+        q.order_by((t.clone(), Alias::new("time")), Order::Desc).order_by((t.clone(), Alias::new("id")), Order::Desc).limit(limit + 1);
+        let rows = self.conn.query_all(self.db_backend().build(&q)).await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                let id = read_i64(r, "id").unwrap_or_default();
+                let key = match self.backend {
+                    Backend::Sqlite => TimeKey::Julian(read_f64(r, "time_key").unwrap_or_default()),
+                    _ => TimeKey::Naive(r.try_get::<Option<NaiveDateTime>>("", "time_key").ok().flatten().unwrap_or_default()),
+                };
+                let s = |c: &str| read_string(r, c).unwrap_or_default();
+                let extra: BTreeMap<String, String> = have
+                    .iter()
+                    .filter(|c| !STOCK.contains(&c.as_str()) && !NAMED_EXTRA.contains(&c.as_str()))
+                    .filter_map(|c| read_text(r, c).map(|v| (c.clone(), v)))
+                    .collect();
+                let cdr = Cdr {
+                    id,
+                    method: s("method"),
+                    call_id: s("callid"),
+                    sip_code: read_string(r, "sip_code").and_then(|c| c.trim().parse().ok()),
+                    sip_reason: s("sip_reason"),
+                    time: read_datetime(r, self.backend, "time_at", self.zones),
+                    from_tag: s("from_tag"),
+                    to_tag: s("to_tag"),
+                    src_user: read_string(r, "src_user"),
+                    src_domain: read_string(r, "src_domain"),
+                    src_ip: read_string(r, "src_ip"),
+                    dst_ouser: read_string(r, "dst_ouser"),
+                    dst_user: read_string(r, "dst_user"),
+                    dst_domain: read_string(r, "dst_domain"),
+                    extra,
+                };
+                (cdr, CdrCursor { t: key, id })
+            })
+            .collect();
+        Ok(keyset_tail(items, limit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::JULIAN_EPOCH;
+    use crate::DbConfig;
+    use chrono::TimeZone;
+
+    /// acc as acc-create.sql makes it, plus the lab's db_extra columns and one more.
+    async fn db(extra_cols: bool) -> (KamailioDb, tempfile_path::TempPath) {
+        let path = tempfile_path::TempPath::new("acc");
+        let db = KamailioDb::connect(&DbConfig {
+            url: format!("sqlite://{}?mode=rwc", path.0.display()),
+            timezone: chrono_tz::UTC,
+            report_timezone: chrono_tz::Asia::Shanghai,
+            use_domain: false,
+        })
+        .await
+        .unwrap();
+        let extra = if extra_cols { ", src_user VARCHAR(64), dst_user VARCHAR(64), src_ip VARCHAR(64), custom_tag VARCHAR(32)" } else { "" };
+        for t in ["acc", "missed_calls"] {
+            db.conn
+                .execute_unprepared(&format!(
+                    "CREATE TABLE {t} (id INTEGER PRIMARY KEY NOT NULL, method VARCHAR(16) DEFAULT '' NOT NULL, from_tag VARCHAR(128) DEFAULT '' NOT NULL,
+                     to_tag VARCHAR(128) DEFAULT '' NOT NULL, callid VARCHAR(255) DEFAULT '' NOT NULL, sip_code VARCHAR(3) DEFAULT '' NOT NULL,
+                     sip_reason VARCHAR(128) DEFAULT '' NOT NULL, time TIMESTAMP WITHOUT TIME ZONE NOT NULL{extra})"
+                ))
+                .await
+                .unwrap();
+        }
+        (db, path)
+    }
+
+    fn julian(t: DateTime<Utc>) -> f64 {
+        t.timestamp() as f64 / 86400.0 + JULIAN_EPOCH
+    }
+
+    async fn insert(db: &KamailioDb, table: &str, method: &str, code: &str, t: DateTime<Utc>, caller: &str) {
+        let cols = db.columns(table).await.unwrap();
+        let (xc, xv) = if cols.contains("src_user") {
+            (", src_user, dst_user, custom_tag", format!(", '{caller}', 'bob', 'x{code}'"))
+        } else {
+            ("", String::new())
+        };
+        let sql = format!(
+            "INSERT INTO {table} (method, callid, sip_code, sip_reason, time{xc}) VALUES ('{method}', 'c-{caller}-{code}', '{code}', 'r', {}{xv})",
+            julian(t)
+        );
+        db.conn.execute_unprepared(&sql).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn newest_first_keyset_pages_with_equal_times_and_filters() {
+        let (db, _p) = db(true).await;
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 30, 15, 30, 0).unwrap(); // 23:30 in Shanghai
+        for i in 0..7 {
+            // Pairs of rows at the same second: the id breaks the tie.
+            insert(&db, "acc", "INVITE", if i % 3 == 0 { "486" } else { "200" }, t0 + chrono::Duration::minutes(i / 2 * 20), &format!("u{i}")).await;
+        }
+        let mut ids = vec![];
+        let mut after = None;
+        loop {
+            let (page, next) = db.records(AccTable::Acc, &CdrFilter::default(), 3, after).await.unwrap();
+            ids.extend(page.iter().map(|c| c.id));
+            match next {
+                Some(c) => after = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(ids, [7, 6, 5, 4, 3, 2, 1]);
+        let (page, _) = db.records(AccTable::Acc, &CdrFilter::default(), 10, None).await.unwrap();
+        // Written in UTC (Kamailio's zone), shown in the reporting zone.
+        assert_eq!(page.last().unwrap().time.unwrap().to_rfc3339(), "2026-11-30T23:30:00+08:00");
+        assert_eq!(page[0].extra.get("custom_tag").map(String::as_str), Some("x486"));
+        let f = CdrFilter { sip_code: Some(486), ..Default::default() };
+        assert_eq!(db.records(AccTable::Acc, &f, 10, None).await.unwrap().0.iter().map(|c| c.id).collect::<Vec<_>>(), [7, 4, 1]);
+        let f = CdrFilter { caller: Some("u3".into()), ..Default::default() };
+        assert_eq!(db.records(AccTable::Acc, &f, 10, None).await.unwrap().0.len(), 1);
+        // From Shanghai midnight on: the rows at 16:10Z and 16:30Z.
+        let f = CdrFilter { from: Some(Utc.with_ymd_and_hms(2026, 11, 30, 16, 0, 0).unwrap()), ..Default::default() };
+        assert_eq!(db.records(AccTable::Acc, &f, 10, None).await.unwrap().0.iter().map(|c| c.id).collect::<Vec<_>>(), [7, 6, 5]);
+        assert!(db.records(AccTable::MissedCalls, &CdrFilter::default(), 10, None).await.unwrap().0.is_empty());
+    }
+
+    #[tokio::test]
+    async fn hours_and_days_count_in_the_reporting_zone() {
+        let (db, _p) = db(true).await;
+        let sh = chrono_tz::Asia::Shanghai;
+        let at = |h: u32, m: u32| sh.with_ymd_and_hms(2026, 12, 1, h, m, 0).unwrap().with_timezone(&Utc);
+        insert(&db, "acc", "INVITE", "200", at(0, 0), "a").await; // the first second of the day
+        insert(&db, "acc", "INVITE", "486", at(0, 59), "b").await;
+        insert(&db, "acc", "BYE", "200", at(1, 5), "a").await; // not a call
+        insert(&db, "acc", "INVITE", "200", at(23, 59), "c").await;
+        insert(&db, "missed_calls", "INVITE", "486", at(0, 59), "b").await;
+        // The day before in Shanghai, the same UTC date.
+        insert(&db, "acc", "INVITE", "200", sh.with_ymd_and_hms(2026, 11, 30, 23, 59, 59).unwrap().with_timezone(&Utc), "d").await;
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let c = db.calls_on(day).await.unwrap();
+        assert_eq!((c.total, c.answered, c.failed, c.missed, c.timezone.as_str()), (3, 2, 1, 1, "Asia/Shanghai"));
+        let hours = db.hours_on(day).await.unwrap();
+        assert_eq!(hours.len(), 24);
+        assert_eq!(hours[0].start.to_rfc3339(), "2026-12-01T00:00:00+08:00");
+        assert_eq!((hours[0].total, hours[0].answered, hours[0].failed, hours[0].missed), (2, 1, 1, 1));
+        assert_eq!((hours[23].total, hours[23].answered), (1, 1));
+        assert_eq!(hours.iter().map(|h| h.total).sum::<i64>(), c.total);
+    }
+
+    #[tokio::test]
+    async fn a_stock_table_lists_and_caller_filters_name_db_extra() {
+        let (db, _p) = db(false).await;
+        insert(&db, "acc", "INVITE", "200", Utc::now(), "a").await;
+        let (page, _) = db.records(AccTable::Acc, &CdrFilter::default(), 10, None).await.unwrap();
+        assert_eq!((page.len(), page[0].src_user.as_deref()), (1, None));
+        let err = db.records(AccTable::Acc, &CdrFilter { callee: Some("bob".into()), ..Default::default() }, 10, None).await.unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("`dst_user`") && text.contains("db_extra"), "{text}");
+    }
+
+    /// A file that is removed when the test ends.
+    mod tempfile_path {
+        pub struct TempPath(pub std::path::PathBuf);
+        impl TempPath {
+            pub fn new(what: &str) -> Self {
+                static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+                let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                TempPath(std::env::temp_dir().join(format!("kamscope-{what}-{}-{n}.sqlite", std::process::id())))
+            }
+        }
+        impl Drop for TempPath {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_file(&self.0);
+            }
+        }
     }
 }

@@ -12,6 +12,6 @@ pub mod time;
 pub mod usrloc;
 
 pub use connection::{Backend, DbConfig, DbError, KamailioDb};
-pub use acc::AccDb;
+pub use acc::{AccDb, AccTable, CdrCursor, CdrFilter, DB_EXTRA_HINT};
 pub use dialog::{DialogDb, DialogFilter};
 pub use usrloc::{LocationCursor, LocationQuery, UsrlocDb};

@@ -4,7 +4,7 @@ use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, FromRequest, HttpRequest};
 use kamscope_api_types::query::{
-    ContactQuery, DialogsQuery, HistoryQuery, JobsQuery, NodeQuery, Paged, RegistrationsQuery, MAX_LIMIT,
+    CdrQuery, CdrStatsQuery, ContactQuery, DialogsQuery, HistoryQuery, JobsQuery, NodeQuery, Paged, RegistrationsQuery, MAX_LIMIT,
 };
 use serde::de::DeserializeOwned;
 
@@ -72,6 +72,29 @@ impl QueryRules for JobsQuery {
     }
 }
 
+impl QueryRules for CdrQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)?;
+        if self.sip_code.is_some_and(|c| !(100..=699).contains(&c)) {
+            return Err(ApiError::bad_param("sip_code", "must be a SIP status code from 100 to 699"));
+        }
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if to <= from {
+                return Err(ApiError::bad_param("to", format!("must be after `from` ({from}), got {to}")));
+            }
+        }
+        if self.method.as_deref().is_some_and(|m| m.is_empty() || m.len() > 16 || !m.chars().all(|c| c.is_ascii_alphabetic())) {
+            return Err(ApiError::bad_param("method", "must be a SIP method name such as INVITE (letters only)"));
+        }
+        for (name, v) in [("caller", &self.caller), ("callee", &self.callee), ("call_id", &self.call_id)] {
+            non_empty(name, v)?;
+        }
+        Ok(())
+    }
+}
+
+impl QueryRules for CdrStatsQuery {}
+
 impl QueryRules for NodeQuery {
     fn check(&self) -> Result<(), ApiError> {
         non_empty("node", &self.node)
@@ -98,6 +121,9 @@ fn hint(param: &str) -> Option<String> {
         "limit" => Some(format!("must be a whole number from 1 to {MAX_LIMIT}")),
         "state" => Some(STATE_HINT.into()),
         "contact" => Some(CONTACT_HINT.into()),
+        "sip_code" => Some("must be a SIP status code from 100 to 699".into()),
+        "from" | "to" => Some("must be a time in RFC 3339 with its offset, e.g. 2026-12-01T08:00:00+08:00".into()),
+        "date" => Some("must be a date as YYYY-MM-DD".into()),
         _ => None,
     }
 }

@@ -11,7 +11,7 @@ use crate::jobs::{JobRunner, MemoryJobStore};
 use crate::services::usrloc::AorPolicy;
 pub use crate::services::{DbProbe, KamailioNode, KamailioTables};
 use crate::services::{
-    AuditLog, DialogService, Dialogs, Monitoring, MonitoringService, Node, Nodes, TracingAudit, Usrloc, UsrlocService,
+    Acc, AccService, AuditLog, DialogService, Dialogs, Monitoring, MonitoringService, Node, Nodes, TracingAudit, Usrloc, UsrlocService,
 };
 
 /// One handle per area; a route test sets only the one it exercises.
@@ -20,6 +20,7 @@ pub struct AppState {
     pub usrloc: Arc<dyn Usrloc>,
     pub dialog: Arc<dyn Dialogs>,
     pub monitoring: Arc<dyn Monitoring>,
+    pub acc: Arc<dyn Acc>,
     pub jobs: Arc<JobRunner>,
     /// The zone API times are shown in.
     pub tz: chrono_tz::Tz,
@@ -51,6 +52,7 @@ impl AppState {
                 audit: audit.clone(),
             }),
             dialog: Arc::new(DialogService { db: db.clone(), nodes: nodes.clone(), tz, audit }),
+            acc: Arc::new(AccService { db: db.clone(), tz }),
             monitoring: Arc::new(MonitoringService::new(db, nodes, tz, ttl)),
             jobs: Arc::new(JobRunner::new(Arc::new(MemoryJobStore::default()), tz)),
             tz,
@@ -65,10 +67,11 @@ pub mod tests {
     use std::sync::Mutex;
 
     use chrono::NaiveDate;
+    use kamscope_api_types::acc::{Cdr, HourFigures};
     use kamscope_api_types::dashboard::CallsToday;
     use kamscope_api_types::dialog::{Dialog, DialogRecord};
     use kamscope_api_types::usrloc::Registration;
-    use kamscope_db::{DialogFilter, LocationCursor, LocationQuery};
+    use kamscope_db::{AccTable, CdrCursor, CdrFilter, DialogFilter, LocationCursor, LocationQuery};
     use kamscope_rpc::core::Uptime;
     use kamscope_rpc::dialog::ActiveStats;
     use kamscope_rpc::usrloc::{parse_contacts, UlContact};
@@ -233,6 +236,12 @@ pub mod tests {
         async fn calls_on(&self, date: NaiveDate) -> Result<CallsToday, DbError> {
             self.up()?;
             Ok(CallsToday { date, timezone: "UTC".into(), total: 0, answered: 0, failed: 0, missed: 0 })
+        }
+        async fn hours_on(&self, _: NaiveDate) -> Result<Vec<HourFigures>, DbError> {
+            self.up().map(|_| vec![])
+        }
+        async fn records(&self, _: AccTable, _: &CdrFilter, _: u64, _: Option<CdrCursor>) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError> {
+            self.up().map(|_| (vec![], None))
         }
     }
 

@@ -8,6 +8,7 @@ use kamscope_api_types::common::Role;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+pub mod acc;
 pub mod dialog;
 pub mod health;
 pub mod jobs;
@@ -56,7 +57,7 @@ pub(crate) use area;
 
 /// Every area, in routing order.
 pub fn areas() -> Vec<Area> {
-    vec![health::area(), monitoring::area(), dialog::area(), usrloc::area(), jobs::area()]
+    vec![health::area(), monitoring::area(), dialog::area(), usrloc::area(), acc::area(), jobs::area()]
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {

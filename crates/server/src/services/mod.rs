@@ -8,11 +8,13 @@ use kamscope_db::{AccDb, DbError, DialogDb, KamailioDb, UsrlocDb};
 use kamscope_rpc::{CoreRpc, DialogRpc, StatsRpc, UsrlocRpc};
 use serde::Serialize;
 
+pub mod acc;
 pub mod dialog;
 pub mod monitoring;
 pub mod nodes;
 pub mod usrloc;
 
+pub use acc::{Acc, AccService};
 pub use dialog::{DialogService, Dialogs};
 pub use monitoring::{Monitoring, MonitoringService};
 pub use nodes::{Node, Nodes};
