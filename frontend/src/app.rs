@@ -1,6 +1,6 @@
 //! The shell: sidebar with the manual's eight pages, top bar with system status and the
 //! language switch, and the routes, all from the page registry (`pages::PAGES`).
-use kamscope_api_types::health::{CheckStatus, Health};
+use kamscope_api_types::health::Health;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::api::{self, ApiError};
 use crate::i18n::{provide_i18n, use_i18n, Lang, K};
 use crate::pages::{find, PageDef, HOME, PAGES};
-use crate::ui::format::{check_name, status_class};
+use crate::ui::format::{check_label, status_class, status_words};
 use crate::ui::page::{set_page_title, PageHead, PageTitle};
 
 #[component]
@@ -140,11 +140,7 @@ fn HealthBadge() -> impl IntoView {
         None => "unknown",
     };
     let status_text = move || match health.get() {
-        Some(Ok(h)) => i18n.t(match h.status {
-            CheckStatus::Ok => K::HealthOk,
-            CheckStatus::Degraded => K::HealthDegraded,
-            CheckStatus::Down => K::HealthDown,
-        }),
+        Some(Ok(h)) => i18n.t(status_words(h.status)),
         Some(Err(ApiError::Network(_))) => i18n.t(K::HealthUnreachable),
         Some(Err(_)) => i18n.t(K::HealthUnknown),
         None => i18n.t(K::HealthUnknown),
@@ -159,10 +155,7 @@ fn HealthBadge() -> impl IntoView {
             h.checks
             .into_iter()
             .map(|c| {
-                let name = match check_name(&c.name) {
-                    Some(k) => view! { <span>{i18n.t(k)}</span> }.into_any(),
-                    None => view! { <span class="tech">{c.name.clone()}</span> }.into_any(),
-                };
+                let name = check_label(i18n, &c.name);
                 let node = (multi_node && c.node.is_some())
                     .then(|| view! { <span class="check-node tech">{c.node.clone()}</span> });
                 let st = status_class(c.status);

@@ -35,9 +35,6 @@ macro_rules! monitoring_keys {
         CallsDate => "{date}（{tz}）", "{date} ({tz})";
         CallsTodayUnavailable => "无法统计今日呼叫", "Calls today are unavailable";
         HealthTitle => "健康检查", "Health checks";
-        CheckOk => "正常", "OK";
-        CheckDegraded => "降级", "Degraded";
-        CheckDown => "故障", "Down";
         CheckedAt => "检查时间 {t}", "Checked at {t}";
         NoNodes => "未配置 Kamailio 节点", "No Kamailio nodes configured";
         }

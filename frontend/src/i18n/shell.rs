@@ -34,9 +34,9 @@ macro_rules! shell_keys {
 
         // Health (manual §8: 系统状态, 数据库连接, RPC 接口)
         HealthLabel => "系统状态", "System status";
-        HealthOk => "正常", "OK";
-        HealthDegraded => "降级", "Degraded";
-        HealthDown => "故障", "Down";
+        CheckOk => "正常", "OK";
+        CheckDegraded => "降级", "Degraded";
+        CheckDown => "故障", "Down";
         HealthUnknown => "未知", "Unknown";
         HealthUnreachable => "无法连接 API", "API unreachable";
         CheckDatabase => "数据库连接", "Database connection";

@@ -42,16 +42,6 @@ fn state_class(code: i64) -> &'static str {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-struct EndTarget {
-    h_entry: u32,
-    h_id: u32,
-    call_id: String,
-    from_uri: String,
-    to_uri: String,
-    node: Option<String>,
-}
-
 fn row_key(d: &Dialog) -> String {
     format!(
         "{:?}\u{1f}{}\u{1f}{}\u{1f}{}",
@@ -171,7 +161,7 @@ pub fn DialogsPage() -> impl IntoView {
         .collect();
 
     let expand = Expand::new();
-    let target: RwSignal<Option<EndTarget>> = RwSignal::new(None);
+    let target: RwSignal<Option<Dialog>> = RwSignal::new(None);
     let toast = Toast::new();
     let clock = Clock::new();
     let show_node = move || node.get().as_deref() == Some(ALL_NODES);
@@ -212,7 +202,7 @@ pub fn DialogsPage() -> impl IntoView {
                 {move || history_table(history.items())}
             </ListSection>
 
-            {confirm_flow(target, |_| END_SPEC, |t: EndTarget| api::end_dialog(t.h_entry, t.h_id, t.node),
+            {confirm_flow(target, |_| END_SPEC, |d: Dialog| api::end_dialog(d.h_entry, d.h_id, d.node),
                 move |t, r| {
                     let msg = |key, tone| ToastMsg { key, name: "call", value: t.call_id.clone(), testid: "call-id", tone };
                     match r {
@@ -293,7 +283,7 @@ fn dialog_table(
     memory: bool,
     show_node: bool,
     expand: Expand,
-    target: RwSignal<Option<EndTarget>>,
+    target: RwSignal<Option<Dialog>>,
     clock: Clock,
     loaded_at: RwSignal<f64>,
 ) -> impl IntoView {
@@ -325,14 +315,7 @@ fn dialog_table(
                 }
                 None => view! { <span class="muted">{move || i18n.t(K::DlgNotAnswered)}</span> }.into_any(),
             };
-            let t = EndTarget {
-                h_entry: d.h_entry,
-                h_id: d.h_id,
-                call_id: d.call_id.clone(),
-                from_uri: d.from_uri.clone(),
-                to_uri: d.to_uri.clone(),
-                node: d.node.clone(),
-            };
+            let t = d.clone();
             view! {
                 <tr class="reg-row dlg-row" class:odd=i % 2 == 1 class:open=move || open.get() data-testid="dialog-row"
                     data-call-id=d.call_id.clone() data-state=code.to_string()
@@ -450,7 +433,7 @@ fn history_table(items: Vec<DialogRecord>) -> impl IntoView {
     }
 }
 
-fn end_body(i18n: I18n, t: EndTarget) -> impl IntoView {
+fn end_body(i18n: I18n, t: Dialog) -> impl IntoView {
     let row = move |k: K, id: &'static str, v: String| {
         view! {
             <div data-testid=id>

@@ -17,32 +17,13 @@ use crate::ui::{
     Paged, RefreshButton, SearchBox, Toast, ToastMsg, UrlQuery, ALL_NODES,
 };
 
+/// What a delete removes: the whole registration of the user (`ul.rm`, 删除联系: all of
+/// `contacts`), or only `r.contact` of a user with several (`ul.rm_contact`).
 #[derive(Clone, Debug, PartialEq)]
-enum DeleteTarget {
-    /// The whole registration of a user (`ul.rm`): 删除联系.
-    User {
-        aor: String,
-        username: String,
-        contacts: Vec<String>,
-        node: Option<String>,
-    },
-    /// One contact of a user with several (`ul.rm_contact`).
-    Contact {
-        aor: String,
-        username: String,
-        contact: String,
-        node: Option<String>,
-    },
-}
-
-impl DeleteTarget {
-    fn username(&self) -> &str {
-        match self {
-            DeleteTarget::User { username, .. } | DeleteTarget::Contact { username, .. } => {
-                username
-            }
-        }
-    }
+struct DeleteTarget {
+    r: Registration,
+    contacts: Vec<String>,
+    whole_user: bool,
 }
 
 fn row_key(r: &Registration) -> String {
@@ -201,11 +182,8 @@ pub fn LocationsPage() -> impl IntoView {
 
             {confirm_flow(target, delete_spec, delete, move |t, r| {
                 r.map(|()| {
-                    let key = match t {
-                        DeleteTarget::User { .. } => K::DeletedUser,
-                        DeleteTarget::Contact { .. } => K::DeletedContact,
-                    };
-                    let value = t.username().to_string();
+                    let key = if t.whole_user { K::DeletedUser } else { K::DeletedContact };
+                    let value = t.r.username.clone();
                     toast.show(ToastMsg { key, name: "user", value, testid: "user-name", tone: "ok" });
                     reload.update(|n| *n += 1);
                 })
@@ -260,17 +238,13 @@ fn reg_row(
         }
     };
     // Memory rows name the node they were read from: delete there.
-    let user = DeleteTarget::User {
-        aor: r.aor.clone(),
-        username: r.username.clone(),
-        contacts,
-        node: r.node.clone(),
-    };
-    let one = DeleteTarget::Contact {
-        aor: r.aor.clone(),
-        username: r.username.clone(),
-        contact: r.contact.clone(),
-        node: r.node.clone(),
+    let (user, one) = {
+        let t = |whole_user| DeleteTarget {
+            r: r.clone(),
+            contacts: contacts.clone(),
+            whole_user,
+        };
+        (t(true), t(false))
     };
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let ua = opt(&r.user_agent);
@@ -369,9 +343,9 @@ fn details_view(
 }
 
 fn delete_spec(t: &DeleteTarget) -> ConfirmSpec {
-    let (kind, title) = match t {
-        DeleteTarget::User { .. } => ("user", K::DeleteContact),
-        DeleteTarget::Contact { .. } => ("contact", K::DeleteThisContact),
+    let (kind, title) = match t.whole_user {
+        true => ("user", K::DeleteContact),
+        false => ("contact", K::DeleteThisContact),
     };
     ConfirmSpec {
         kind,
@@ -383,19 +357,27 @@ fn delete_spec(t: &DeleteTarget) -> ConfirmSpec {
 }
 
 async fn delete(t: DeleteTarget) -> Result<(), ApiError> {
-    match t {
-        DeleteTarget::User { aor, node, .. } => api::delete_registration(&aor, node).await,
-        DeleteTarget::Contact {
-            aor, contact, node, ..
-        } => api::delete_contact(&aor, &ContactQuery { contact, node }).await,
+    let (aor, node) = (t.r.aor, t.r.node);
+    match t.whole_user {
+        true => api::delete_registration(&aor, node).await,
+        false => {
+            api::delete_contact(
+                &aor,
+                &ContactQuery {
+                    contact: t.r.contact,
+                    node,
+                },
+            )
+            .await
+        }
     }
 }
 
 fn delete_body(i18n: I18n, t: DeleteTarget) -> impl IntoView {
-    let user = t.username().to_string();
-    let (body, contacts) = match t {
-        DeleteTarget::User { contacts, .. } => (K::ConfirmDeleteUserBody, contacts),
-        DeleteTarget::Contact { contact, .. } => (K::ConfirmDeleteContactBody, vec![contact]),
+    let user = t.r.username;
+    let (body, contacts) = match t.whole_user {
+        true => (K::ConfirmDeleteUserBody, t.contacts),
+        false => (K::ConfirmDeleteContactBody, vec![t.r.contact]),
     };
     view! {
         <p data-testid="confirm-text">{move || emph(i18n.t(body), "user", &user, "user-name")}</p>

@@ -4,14 +4,12 @@
 use kamscope_api_types::dashboard::{CallsToday, Dashboard, NodeOverview, SipCounters};
 use kamscope_api_types::health::{CheckStatus, Health, HealthCheck};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, I18n, K};
-use crate::ui::clock::every;
-use crate::ui::format::{check_name, status_class};
+use crate::ui::format::{check_label, status_class, status_words};
 use crate::ui::{
-    local_time, metric, num, uptime_words, AutoRefreshBox, ErrorBox, Loading, PageHead,
+    local_time, metric, num, poll_every, uptime_words, AutoRefreshBox, ErrorBox, Loading, PageHead,
 };
 
 const REFRESH_SECS: u64 = 5;
@@ -21,33 +19,20 @@ pub fn MonitoringPage() -> impl IntoView {
     let i18n = use_i18n();
     let dashboard: RwSignal<Option<Result<Dashboard, ApiError>>> = RwSignal::new(None);
     let health: RwSignal<Option<Result<Health, ApiError>>> = RwSignal::new(None);
-    let updated_at = RwSignal::new(0f64);
-    let paused = RwSignal::new(false);
-    let busy = StoredValue::new(false);
-    let poll = move || {
-        if busy.get_value() {
-            return; // the previous round is still out
-        }
-        busy.set_value(true);
-        spawn_local(async move {
-            let (d, h) = api::join(api::dashboard(), api::health()).await;
-            dashboard.set(Some(d));
-            health.set(Some(h));
-            updated_at.set(js_sys::Date::now());
-            busy.set_value(false);
-        });
-    };
-    poll();
-    every(REFRESH_SECS, paused, poll);
+    let poll = poll_every(REFRESH_SECS, move || async move {
+        let (d, h) = api::join(api::dashboard(), api::health()).await;
+        dashboard.set(Some(d));
+        health.set(Some(h));
+    });
 
     view! {
         <section class="page page-monitoring" data-testid="page-monitoring">
             <PageHead title=K::PageMonitoring desc=K::DescMonitoring>
-                <AutoRefreshBox paused=paused updated_at=updated_at refresh=move || poll()/>
+                <AutoRefreshBox poll=poll/>
             </PageHead>
             {move || match dashboard.get() {
                 None => view! { <div class="panel"><Loading/></div> }.into_any(),
-                Some(Err(e)) => view! { <div class="panel"><ErrorBox err=e on_retry=move || poll()/></div> }.into_any(),
+                Some(Err(e)) => view! { <div class="panel"><ErrorBox err=e on_retry=poll.now/></div> }.into_any(),
                 Some(Ok(d)) => view! {
                     <div class="mon-grid" data-testid="node-cards">
                         {if d.nodes.is_empty() {
@@ -64,7 +49,7 @@ pub fn MonitoringPage() -> impl IntoView {
                 <h2>{move || i18n.t(K::HealthTitle)}</h2>
                 {move || match health.get() {
                     None => view! { <Loading/> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorBox err=e on_retry=move || poll()/> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorBox err=e on_retry=poll.now/> }.into_any(),
                     Some(Ok(h)) => {
                         let at = local_time(&h.checked_at);
                         view! {
@@ -213,11 +198,6 @@ fn calls_card(i18n: I18n, calls: Option<CallsToday>, err: Option<String>) -> imp
 
 fn check_row(i18n: I18n, c: HealthCheck) -> impl IntoView {
     let st = status_class(c.status);
-    let status_key = match c.status {
-        CheckStatus::Ok => K::CheckOk,
-        CheckStatus::Degraded => K::CheckDegraded,
-        CheckStatus::Down => K::CheckDown,
-    };
     let facts: Vec<String> = [c.version.clone(), c.backend.clone()]
         .into_iter()
         .flatten()
@@ -228,13 +208,10 @@ fn check_row(i18n: I18n, c: HealthCheck) -> impl IntoView {
             data-node=c.node.clone().unwrap_or_default() data-status=st>
             <span class="dot"></span>
             <span class="check-name">
-                {match check_name(&c.name) {
-                    Some(k) => view! { <span>{move || i18n.t(k)}</span> }.into_any(),
-                    None => view! { <span class="tech">{c.name.clone()}</span> }.into_any(),
-                }}
+                {check_label(i18n, &c.name)}
             </span>
             <span class="check-node tech">{c.node.clone().unwrap_or_default()}</span>
-            <span class=format!("check-status status-{st}") data-testid="check-status">{move || i18n.t(status_key)}</span>
+            <span class=format!("check-status status-{st}") data-testid="check-status">{move || i18n.t(status_words(c.status))}</span>
             <span class="check-facts muted">
                 {processes.map(|p| view! { <span>{move || i18n.f(K::ProcessCount, &[("n", &p.to_string())])}</span> })}
                 {(!facts.is_empty()).then(|| view! { <span class="tech">{facts.join(" · ")}</span> })}

@@ -1,8 +1,10 @@
 //! Time that moves: a ticking clock for "seconds left" and running durations, and the
 //! auto-refresh box of a page that polls (pause, last updated, refresh now).
+use std::future::Future;
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::i18n::{use_i18n, K};
 use crate::ui::format::local_clock;
@@ -46,14 +48,51 @@ pub fn every(secs: u64, paused: RwSignal<bool>, poll: impl Fn() + 'static) {
     }
 }
 
+/// A page that polls: whether it is paused, when the last round ended, and "poll now".
+#[derive(Clone, Copy)]
+pub struct Poll {
+    pub paused: RwSignal<bool>,
+    pub updated_at: RwSignal<f64>,
+    pub now: Callback<()>,
+}
+
+/// Runs `round` now and every `secs` seconds unless paused, one round at a time.
+pub fn poll_every<F, Fut>(secs: u64, round: F) -> Poll
+where
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
+    let (paused, updated_at) = (RwSignal::new(false), RwSignal::new(0f64));
+    let busy = StoredValue::new(false);
+    let now = Callback::new(move |()| {
+        if busy.get_value() {
+            return; // the previous round is still out
+        }
+        busy.set_value(true);
+        spawn_local(async move {
+            round().await;
+            updated_at.set(js_sys::Date::now());
+            busy.set_value(false);
+        });
+    });
+    now.run(());
+    every(secs, paused, move || now.run(()));
+    Poll {
+        paused,
+        updated_at,
+        now,
+    }
+}
+
 /// "Refreshes every 5 s" with its pulse, "last updated", pause / resume, refresh now.
 #[component]
-pub fn AutoRefreshBox(
-    paused: RwSignal<bool>,
-    updated_at: RwSignal<f64>,
-    #[prop(into)] refresh: Callback<()>,
-) -> impl IntoView {
+pub fn AutoRefreshBox(poll: Poll) -> impl IntoView {
     let i18n = use_i18n();
+    let Poll {
+        paused,
+        updated_at,
+        now,
+    } = poll;
     view! {
         <div class="refresh-box" data-testid="refresh-box">
             <span class="refresh-state" class:paused=move || paused.get() data-testid="auto-refresh-state">
@@ -73,7 +112,7 @@ pub fn AutoRefreshBox(
                 " "
                 {move || i18n.t(if paused.get() { K::Resume } else { K::Pause })}
             </button>
-            <button type="button" class="btn" data-testid="refresh-button" on:click=move |_| refresh.run(())>
+            <button type="button" class="btn" data-testid="refresh-button" on:click=move |_| now.run(())>
                 <span class="icon" aria-hidden="true">"⟳"</span>
                 {move || i18n.t(K::RefreshNow)}
             </button>

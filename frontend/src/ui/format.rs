@@ -165,3 +165,21 @@ pub fn check_name(name: &str) -> Option<K> {
         _ => None,
     }
 }
+
+/// A health status in words (正常 / 降级 / 故障).
+pub fn status_words(s: kamscope_api_types::health::CheckStatus) -> K {
+    use kamscope_api_types::health::CheckStatus;
+    match s {
+        CheckStatus::Ok => K::CheckOk,
+        CheckStatus::Degraded => K::CheckDegraded,
+        CheckStatus::Down => K::CheckDown,
+    }
+}
+
+/// A health check's name: its manual name, or the raw name as a technical value.
+pub fn check_label(i18n: I18n, name: &str) -> AnyView {
+    match check_name(name) {
+        Some(k) => view! { <span>{move || i18n.t(k)}</span> }.into_any(),
+        None => view! { <span class="tech">{name.to_string()}</span> }.into_any(),
+    }
+}

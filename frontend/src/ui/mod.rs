@@ -29,7 +29,7 @@ pub mod table;
 pub mod time_range;
 pub mod url;
 
-pub use clock::{AutoRefreshBox, Clock};
+pub use clock::{poll_every, AutoRefreshBox, Clock};
 pub use feedback::{confirm_flow, emph, ConfirmSpec, ErrorBox, Loading, Toast, ToastMsg};
 pub use filters::{
     node_names, per_node, per_node_rows, FilterButtons, NodeSelect, PageSize, SearchBox,
