@@ -35,8 +35,7 @@ def main(url, node, directory):
     calls = rpc(url, "dlg.list")
     write(directory, "aor", aors)
     write(directory, "contact", contacts)
-    write(directory, "h_entry", [d["h_entry"] for d in calls])
-    write(directory, "h_id", [d["h_id"] for d in calls])
+    write(directory, "dialog_ids", [d["h_entry"] for d in calls] + [d["h_id"] for d in calls])
     write(directory, "node", [node])
 
 

@@ -248,6 +248,33 @@ impl Kamailio {
         Ok(resp)
     }
 
+    /// Rows of Kamailio's own database, read directly (not through kamscope), each
+    /// column as text (`NULL` as `None`), for checking outcomes at the source.
+    pub async fn sql(&self, query: &str) -> anyhow::Result<Vec<Vec<Option<String>>>> {
+        use sea_orm::{ConnectionTrait, Database, Statement};
+        let url = self.db_url.replacen("mariadb://", "mysql://", 1);
+        let conn = Database::connect(url.as_str()).await?;
+        let rows = conn.query_all(Statement::from_string(conn.get_database_backend(), query)).await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let mut vals = Vec::new();
+            for c in r.column_names() {
+                let v = r
+                    .try_get::<Option<String>>("", &c)
+                    .ok()
+                    .flatten()
+                    .or_else(|| r.try_get::<Option<i64>>("", &c).ok().flatten().map(|v| v.to_string()))
+                    .or_else(|| r.try_get::<Option<i32>>("", &c).ok().flatten().map(|v| v.to_string()))
+                    .or_else(|| r.try_get::<Option<u32>>("", &c).ok().flatten().map(|v| v.to_string()))
+                    .or_else(|| r.try_get::<Option<f64>>("", &c).ok().flatten().map(|v| v.to_string()));
+                vals.push(v);
+            }
+            out.push(vals);
+        }
+        conn.close().await?;
+        Ok(out)
+    }
+
     /// Every AoR in Kamailio's memory (`ul.dump brief`).
     pub async fn aors_in_memory(&self) -> anyhow::Result<Vec<String>> {
         let v = self.rpc("ul.dump", json!(["brief"])).await?;

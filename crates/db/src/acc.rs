@@ -162,7 +162,8 @@ impl AccDb for KamailioDb {
         for table in ["acc", "missed_calls"] {
             let t = Alias::new(table);
             let code = || Expr::col((t.clone(), Alias::new("sip_code")));
-            let sum_if = |cond: SimpleExpr| Func::sum(Expr::case(cond, 1).finally(0));
+            // COUNT of a CASE without ELSE: BIGINT everywhere (MySQL's SUM is DECIMAL).
+            let sum_if = |cond: SimpleExpr| Func::count(Into::<SimpleExpr>::into(Expr::case(cond, 1)));
             let mut q = Query::select();
             q.expr_as(bucket(table), Alias::new("h"))
                 .expr_as(Func::count(Expr::col((t.clone(), Alias::new("id")))), Alias::new("n"))
@@ -175,8 +176,7 @@ impl AccDb for KamailioDb {
                 .add_group_by([Expr::cust("h")]);
             for r in self.conn.query_all(self.db_backend().build(&q)).await? {
                 let Some(h) = read_i64(&r, "h").and_then(|h| figures.get_mut(h as usize)) else { continue };
-                // SUM is DECIMAL on MySQL: read it as text.
-                let n = |c: &str| read_text(&r, c).and_then(|v| v.split('.').next().and_then(|x| x.parse::<i64>().ok())).unwrap_or(0);
+                let n = |c: &str| read_i64(&r, c).unwrap_or(0);
                 if table == "acc" {
                     h.answered += n("answered");
                     h.failed += n("failed");
