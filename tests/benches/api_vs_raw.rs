@@ -13,16 +13,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use kamscope_acceptance::*;
-use sea_orm::{
-    ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value as SqlValue,
-};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value as SqlValue};
 use serde_json::{json, Value};
 
 fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// kamscope's release binary as its own process, so its memory is its own.
@@ -52,17 +47,9 @@ impl Kamscope {
             .stdout(std::process::Stdio::null())
             .spawn()
             .with_context(|| format!("starting {}", bin.display()))?;
-        let app = TestApp {
-            address: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
-        };
+        let app = TestApp { address: format!("http://127.0.0.1:{port}"), client: reqwest::Client::new() };
         for _ in 0..100 {
-            if let Ok(r) = app
-                .client
-                .get(format!("{}/api/v1/health", app.address))
-                .send()
-                .await
-            {
+            if let Ok(r) = app.client.get(format!("{}/api/v1/health", app.address)).send().await {
                 if r.status().is_success() {
                     return Ok(Kamscope { child, app });
                 }
@@ -74,8 +61,7 @@ impl Kamscope {
 
     /// (VmRSS, VmHWM) in MiB, from /proc.
     fn memory(&self) -> (f64, f64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
         let kb = |key: &str| {
             status
                 .lines()
@@ -129,11 +115,7 @@ async fn api_pages(app: &TestApp, path: &str) -> anyhow::Result<usize> {
         };
         let r = app.client.get(&url).send().await?;
         if !r.status().is_success() {
-            bail!(
-                "GET {url}: {} {}",
-                r.status(),
-                r.text().await.unwrap_or_default()
-            );
+            bail!("GET {url}: {} {}", r.status(), r.text().await.unwrap_or_default());
         }
         // Parsed as a client must (to find next_cursor), items skipped without building
         // them: the time is kamscope's, not serde_json::Value's.
@@ -147,11 +129,7 @@ async fn api_pages(app: &TestApp, path: &str) -> anyhow::Result<usize> {
 }
 
 async fn api_get(app: &TestApp, path: &str) -> anyhow::Result<Value> {
-    let r = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .send()
-        .await?;
+    let r = app.client.get(format!("{}{path}", app.address)).send().await?;
     if !r.status().is_success() {
         bail!("GET {path}: {}", r.status());
     }
@@ -160,11 +138,7 @@ async fn api_get(app: &TestApp, path: &str) -> anyhow::Result<Value> {
 
 /// The same keyset pages as kamscope's DB lists, as plain SQL: every column, 1,000 rows
 /// a page, ordered by `key` then id (or id alone), with kamscope's expanded predicate.
-async fn sql_pages(
-    db: &DatabaseConnection,
-    table: &str,
-    key: Option<&str>,
-) -> anyhow::Result<usize> {
+async fn sql_pages(db: &DatabaseConnection, table: &str, key: Option<&str>) -> anyhow::Result<usize> {
     let b = db.get_database_backend();
     let p = |i: usize| {
         if b == DbBackend::Postgres {
@@ -184,7 +158,12 @@ async fn sql_pages(
             (None, _) => Statement::from_string(b, format!("SELECT * FROM {table} ORDER BY {order} LIMIT 1000")),
             (Some((Some(kv), id)), Some(k)) => Statement::from_sql_and_values(
                 b,
-                format!("SELECT * FROM {table} WHERE {k} >= {} AND ({k} > {} OR id > {}) ORDER BY {order} LIMIT 1000", p(1), p(2), p(3)),
+                format!(
+                    "SELECT * FROM {table} WHERE {k} >= {} AND ({k} > {} OR id > {}) ORDER BY {order} LIMIT 1000",
+                    p(1),
+                    p(2),
+                    p(3)
+                ),
                 [SqlValue::from(kv.clone()), SqlValue::from(kv.clone()), SqlValue::from(*id)],
             ),
             (Some((_, id)), _) => Statement::from_sql_and_values(
@@ -214,23 +193,11 @@ async fn sql_pages(
 }
 
 /// One raw JSON-RPC call, the reply parsed; returns the reply and its size in bytes.
-async fn rpc_raw(
-    client: &reqwest::Client,
-    url: &str,
-    method: &str,
-    params: Value,
-) -> anyhow::Result<(Value, usize)> {
+async fn rpc_raw(client: &reqwest::Client, url: &str, method: &str, params: Value) -> anyhow::Result<(Value, usize)> {
     let body = json!({"jsonrpc": "2.0", "method": method, "params": params, "id": 1});
-    let bytes = client
-        .post(url)
-        .json(&body)
-        .timeout(Duration::from_secs(60))
-        .send()
-        .await?
-        .bytes()
-        .await?;
-    let v: Value = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{method}: {} bytes, not JSON", bytes.len()))?;
+    let bytes = client.post(url).json(&body).timeout(Duration::from_secs(60)).send().await?.bytes().await?;
+    let v: Value =
+        serde_json::from_slice(&bytes).with_context(|| format!("{method}: {} bytes, not JSON", bytes.len()))?;
     if v.get("error").is_some() {
         bail!("{method}: {}", v["error"]);
     }
@@ -265,24 +232,14 @@ struct Row {
 }
 
 async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> anyhow::Result<()> {
-    let (users, calls, rounds) = (
-        env_num("BENCH_USERS", 5000),
-        env_num("BENCH_CALLS", 500),
-        env_num("BENCH_ROUNDS", 5),
-    );
-    eprintln!(
-        "[bench {}] Kamailio + {users} SIPp registrations + {calls} long calls",
-        backend.name()
-    );
+    let (users, calls, rounds) =
+        (env_num("BENCH_USERS", 5000), env_num("BENCH_CALLS", 500), env_num("BENCH_ROUNDS", 5));
+    eprintln!("[bench {}] Kamailio + {users} SIPp registrations + {calls} long calls", backend.name());
     let k = Kamailio::start(backend, false).await?;
     k.register(users, "bu", 5999, None).await?;
     let sip = k.sip_port.to_string();
     let uas_port = free_port();
-    let _uas = lab_spawn(
-        "sipp.sh",
-        &["uas", &sip, "answer", &uas_port.to_string(), "bob"],
-        &[],
-    );
+    let _uas = lab_spawn("sipp.sh", &["uas", &sip, "answer", &uas_port.to_string(), "bob"], &[]);
     tokio::time::sleep(Duration::from_millis(500)).await;
     k.register_one("bob", uas_port, None).await?;
     let _uac = lab_spawn(
@@ -310,13 +267,8 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
     let app = &ks.app;
     let mut rows = Vec::new();
 
-    let (api_ms, n) = median_ms(rounds, || {
-        api_pages(app, "/api/v1/registrations?source=db&limit=1000")
-    })
-    .await?;
-    let raw = median_ms(rounds, || sql_pages(&db, "location", Some("username")))
-        .await
-        .map_err(|e| e.to_string());
+    let (api_ms, n) = median_ms(rounds, || api_pages(app, "/api/v1/registrations?source=db&limit=1000")).await?;
+    let raw = median_ms(rounds, || sql_pages(&db, "location", Some("username"))).await.map_err(|e| e.to_string());
     rows.push(Row {
         case: "registrations, db, pages of 1000".into(),
         n,
@@ -325,10 +277,7 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
         raw_what: "SELECT * FROM location, same keyset pages".into(),
     });
 
-    let (api_ms, n) = median_ms(rounds, || {
-        api_pages(app, "/api/v1/registrations?source=memory&limit=1000")
-    })
-    .await?;
+    let (api_ms, n) = median_ms(rounds, || api_pages(app, "/api/v1/registrations?source=memory&limit=1000")).await?;
     let (raw, dump_bytes) = rpc_median(rounds, &client, &url, "ul.dump", |v| {
         // One item per contact, as kamscope lists them.
         let aors = v["result"]["Domains"]
@@ -336,8 +285,7 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
             .into_iter()
             .flatten()
             .flat_map(|d| d["Domain"]["AoRs"].as_array().into_iter().flatten());
-        aors.map(|a| a["Info"]["Contacts"].as_array().map(Vec::len).unwrap_or(0))
-            .sum()
+        aors.map(|a| a["Info"]["Contacts"].as_array().map(Vec::len).unwrap_or(0)).sum()
     })
     .await;
     rows.push(Row {
@@ -348,29 +296,13 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
         raw_what: "one full ul.dump".into(),
     });
 
-    let (api_ms, n) = median_ms(rounds, || {
-        api_pages(app, "/api/v1/dialogs?source=memory&limit=1000")
-    })
-    .await?;
-    let (raw, list_bytes) = rpc_median(rounds, &client, &url, "dlg.list", |v| {
-        v["result"].as_array().map(Vec::len).unwrap_or(0)
-    })
-    .await;
-    rows.push(Row {
-        case: "dialogs, memory, page of 1000".into(),
-        n,
-        api_ms,
-        raw,
-        raw_what: "one dlg.list".into(),
-    });
+    let (api_ms, n) = median_ms(rounds, || api_pages(app, "/api/v1/dialogs?source=memory&limit=1000")).await?;
+    let (raw, list_bytes) =
+        rpc_median(rounds, &client, &url, "dlg.list", |v| v["result"].as_array().map(Vec::len).unwrap_or(0)).await;
+    rows.push(Row { case: "dialogs, memory, page of 1000".into(), n, api_ms, raw, raw_what: "one dlg.list".into() });
 
-    let (api_ms, n) = median_ms(rounds, || {
-        api_pages(app, "/api/v1/dialogs?source=db&limit=1000")
-    })
-    .await?;
-    let raw = median_ms(rounds, || sql_pages(&db, "dialog", None))
-        .await
-        .map_err(|e| e.to_string());
+    let (api_ms, n) = median_ms(rounds, || api_pages(app, "/api/v1/dialogs?source=db&limit=1000")).await?;
+    let raw = median_ms(rounds, || sql_pages(&db, "dialog", None)).await.map_err(|e| e.to_string());
     rows.push(Row {
         case: "dialogs, db, pages of 1000".into(),
         n,
@@ -394,12 +326,7 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
                 rpc_raw(client, url, "core.version", json!([])),
                 rpc_raw(client, url, "core.uptime", json!([])),
                 rpc_raw(client, url, "core.psx", json!([])),
-                rpc_raw(
-                    client,
-                    url,
-                    "stats.fetchn",
-                    json!(["usrloc:", "dialog:", "core:", "tmx:"])
-                ),
+                rpc_raw(client, url, "stats.fetchn", json!(["usrloc:", "dialog:", "core:", "tmx:"])),
             );
             for r in [a, b, c, d] {
                 r?;
@@ -425,28 +352,20 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
     let burst_ok = all.iter().filter(|r| r.is_ok()).count();
 
     let peak = ks.memory();
-    let _ = writeln!(out, "\n## {} — {users} registrations, {calls} active calls, median of {rounds} runs (release build)\n", backend.name());
     let _ = writeln!(
         out,
-        "| case | items | kamscope ms | raw ms | kamscope/raw | raw reference |"
+        "\n## {} — {users} registrations, {calls} active calls, median of {rounds} runs (release build)\n",
+        backend.name()
     );
+    let _ = writeln!(out, "| case | items | kamscope ms | raw ms | kamscope/raw | raw reference |");
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---|");
     for r in &rows {
         let (raw_ms, ratio) = match &r.raw {
-            Ok((ms, raw_n)) if *raw_n == r.n || r.n == 1 => {
-                (format!("{ms:.1}"), format!("{:.2}", r.api_ms / ms))
-            }
+            Ok((ms, raw_n)) if *raw_n == r.n || r.n == 1 => (format!("{ms:.1}"), format!("{:.2}", r.api_ms / ms)),
             Ok((ms, raw_n)) => (format!("{ms:.1} ({raw_n} items!)"), "n/a".into()),
-            Err(e) => (
-                format!("failed: {}", e.chars().take(80).collect::<String>()),
-                "n/a".into(),
-            ),
+            Err(e) => (format!("failed: {}", e.chars().take(80).collect::<String>()), "n/a".into()),
         };
-        let _ = writeln!(
-            out,
-            "| {} | {} | {:.1} | {raw_ms} | {ratio} | {} |",
-            r.case, r.n, r.api_ms, r.raw_what
-        );
+        let _ = writeln!(out, "| {} | {} | {:.1} | {raw_ms} | {ratio} | {} |", r.case, r.n, r.api_ms, r.raw_what);
     }
     let _ = writeln!(
         out,
@@ -454,11 +373,12 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
         dump_bytes as f64 / 1e6,
         list_bytes as f64 / 1e6
     );
+    let _ = writeln!(out, "50 concurrent dashboard requests (no sharing): {burst_ok}/50 ok in {burst_ms:.0} ms");
     let _ = writeln!(
         out,
-        "50 concurrent dashboard requests (no sharing): {burst_ok}/50 ok in {burst_ms:.0} ms"
+        "kamscope memory: RSS {:.1} MiB idle after start, RSS {:.1} MiB / peak {:.1} MiB after the runs",
+        idle.0, peak.0, peak.1
     );
-    let _ = writeln!(out, "kamscope memory: RSS {:.1} MiB idle after start, RSS {:.1} MiB / peak {:.1} MiB after the runs", idle.0, peak.0, peak.1);
     for r in &rows {
         if r.n == 0 {
             bail!("{}: kamscope listed nothing", r.case);
@@ -473,14 +393,15 @@ async fn main() -> anyhow::Result<()> {
     if std::env::args().any(|a| a == "--list") {
         return Ok(());
     }
-    let bin = PathBuf::from(std::env::var("BENCH_KAMSCOPE_BIN").unwrap_or_else(|_| {
-        repo_root()
-            .join("target/release/kamscope")
-            .display()
-            .to_string()
-    }));
+    let bin = PathBuf::from(
+        std::env::var("BENCH_KAMSCOPE_BIN")
+            .unwrap_or_else(|_| repo_root().join("target/release/kamscope").display().to_string()),
+    );
     if !bin.exists() {
-        bail!("{} not found: build it (cargo build --release -p kamscope-server) or run scripts/bench.sh", bin.display());
+        bail!(
+            "{} not found: build it (cargo build --release -p kamscope-server) or run scripts/bench.sh",
+            bin.display()
+        );
     }
     let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite".into());
     let mut out = String::from("# kamscope vs raw SQL / raw JSON-RPC\n");
@@ -491,9 +412,7 @@ async fn main() -> anyhow::Result<()> {
             "postgres" | "postgresql" => Backend::Postgres,
             other => bail!("unknown backend {other:?} (sqlite, mysql, postgres)"),
         };
-        bench_backend(backend, &bin, &mut out)
-            .await
-            .with_context(|| format!("bench on {name}"))?;
+        bench_backend(backend, &bin, &mut out).await.with_context(|| format!("bench on {name}"))?;
     }
     println!("{out}");
     let dir = repo_root().join("tests/output");

@@ -18,10 +18,7 @@ pub const LAB_TZ: &str = "Asia/Shanghai";
 pub use kamscope_db::Backend;
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 /// The lab's run directory, as the lab scripts choose it (`lab/rundir.sh`: lab/run, or a
@@ -33,11 +30,7 @@ pub fn lab_run() -> &'static Path {
             .arg(repo_root().join("lab/rundir.sh"))
             .output()
             .expect("running lab/rundir.sh");
-        assert!(
-            out.status.success(),
-            "lab/rundir.sh failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "lab/rundir.sh failed: {}", String::from_utf8_lossy(&out.stderr));
         PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
     })
 }
@@ -85,9 +78,7 @@ impl std::ops::DerefMut for LabProcess {
 impl Drop for LabProcess {
     fn drop(&mut self) {
         if let Some(pid) = self.0.id() {
-            let _ = std::process::Command::new("kill")
-                .args(["-TERM", "--", &format!("-{pid}")])
-                .output();
+            let _ = std::process::Command::new("kill").args(["-TERM", "--", &format!("-{pid}")]).output();
         }
     }
 }
@@ -119,10 +110,7 @@ where
         if let Some(v) = f().await {
             return v;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out after {secs}s waiting for {what}"
-        );
+        assert!(std::time::Instant::now() < deadline, "timed out after {secs}s waiting for {what}");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
@@ -136,9 +124,7 @@ pub fn free_port() -> u16 {
     loop {
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
         let port = (base + (n % 5000)) as u16;
-        if TcpListener::bind(("127.0.0.1", port)).is_ok()
-            && UdpSocket::bind(("127.0.0.1", port)).is_ok()
-        {
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() && UdpSocket::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
     }
@@ -146,11 +132,7 @@ pub fn free_port() -> u16 {
 
 fn unique_name(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "{prefix}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    )
+    format!("{prefix}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
 }
 
 /// One Kamailio with its own database; stopped when dropped.
@@ -176,31 +158,19 @@ impl Kamailio {
                 format!("sqlite://{}", file.display())
             }
             Backend::Mysql => {
-                lab("schema.sh", &["mysql", &name])
-                    .await
-                    .context("is MariaDB running? (lab/mariadb.sh start)")?;
+                lab("schema.sh", &["mysql", &name]).await.context("is MariaDB running? (lab/mariadb.sh start)")?;
                 lab("mariadb.sh", &["url", &name]).await?.trim().to_string()
             }
             Backend::Postgres => {
                 lab("schema.sh", &["postgres", &name])
                     .await
                     .context("is PostgreSQL running? (lab/postgres.sh start)")?;
-                lab("postgres.sh", &["url", &name])
-                    .await?
-                    .trim()
-                    .to_string()
+                lab("postgres.sh", &["url", &name]).await?.trim().to_string()
             }
         };
         let sip_port = free_port();
         let rpc_port = free_port();
-        let k = Kamailio {
-            backend,
-            dir,
-            sip_port,
-            rpc_port,
-            db_url,
-            use_domain,
-        };
+        let k = Kamailio { backend, dir, sip_port, rpc_port, db_url, use_domain };
         k.start_again().await?;
         Ok(k)
     }
@@ -209,25 +179,12 @@ impl Kamailio {
     pub async fn start_again(&self) -> anyhow::Result<()> {
         let (sip, rpc) = (self.sip_port.to_string(), self.rpc_port.to_string());
         let ud = if self.use_domain { "1" } else { "0" };
-        lab(
-            "kamailio.sh",
-            &[
-                "start",
-                self.dir.to_str().unwrap(),
-                &self.db_url,
-                &sip,
-                &rpc,
-                ud,
-            ],
-        )
-        .await?;
+        lab("kamailio.sh", &["start", self.dir.to_str().unwrap(), &self.db_url, &sip, &rpc, ud]).await?;
         Ok(())
     }
 
     pub async fn stop(&self) -> anyhow::Result<()> {
-        lab("kamailio.sh", &["stop", self.dir.to_str().unwrap()])
-            .await
-            .map(|_| ())
+        lab("kamailio.sh", &["stop", self.dir.to_str().unwrap()]).await.map(|_| ())
     }
 
     pub fn rpc_url(&self) -> String {
@@ -279,10 +236,7 @@ impl Kamailio {
     pub async fn aors_in_memory(&self) -> anyhow::Result<Vec<String>> {
         let v = self.rpc("ul.dump", json!(["brief"])).await?;
         let mut out = Vec::new();
-        for d in v["result"]["Domains"]
-            .as_array()
-            .context("ul.dump answer")?
-        {
+        for d in v["result"]["Domains"].as_array().context("ul.dump answer")? {
             for a in d["Domain"]["AoRs"].as_array().into_iter().flatten() {
                 let a = a.get("Info").unwrap_or(a);
                 out.push(a["AoR"].as_str().unwrap_or_default().to_string());
@@ -300,11 +254,7 @@ impl Kamailio {
         contact_port: u16,
         domain: Option<&str>,
     ) -> anyhow::Result<()> {
-        let (sip, n, cp) = (
-            self.sip_port.to_string(),
-            count.to_string(),
-            contact_port.to_string(),
-        );
+        let (sip, n, cp) = (self.sip_port.to_string(), count.to_string(), contact_port.to_string());
         let mut args = vec!["register", &sip, &n, prefix, &cp];
         if let Some(d) = domain {
             args.push(d);
@@ -316,18 +266,11 @@ impl Kamailio {
     pub async fn stat(&self, name: &str) -> anyhow::Result<i64> {
         let group = format!("{}:", name.split('.').next().unwrap_or_default());
         let v = self.rpc("stats.fetchn", json!([group])).await?;
-        v["result"][name]
-            .as_i64()
-            .with_context(|| format!("no statistic {name} in {v}"))
+        v["result"][name].as_i64().with_context(|| format!("no statistic {name} in {v}"))
     }
 
     /// One more contact for `user`.
-    pub async fn register_one(
-        &self,
-        user: &str,
-        contact_port: u16,
-        domain: Option<&str>,
-    ) -> anyhow::Result<()> {
+    pub async fn register_one(&self, user: &str, contact_port: u16, domain: Option<&str>) -> anyhow::Result<()> {
         let (sip, cp) = (self.sip_port.to_string(), contact_port.to_string());
         let mut args = vec!["register-one", &sip, user, &cp];
         if let Some(d) = domain {
@@ -373,10 +316,7 @@ pub async fn spawn_app(settings: Settings) -> anyhow::Result<TestApp> {
     let app = Application::build(settings).await?;
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
-    Ok(TestApp {
-        address,
-        client: reqwest::Client::new(),
-    })
+    Ok(TestApp { address, client: reqwest::Client::new() })
 }
 
 pub struct Reply {
@@ -395,18 +335,11 @@ impl TestApp {
             .await
             .expect("kamscope answers");
         let status = resp.status().as_u16();
-        let content_type = resp
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap_or_default().to_string())
-            .unwrap_or_default();
+        let content_type =
+            resp.headers().get("content-type").map(|v| v.to_str().unwrap_or_default().to_string()).unwrap_or_default();
         let text = resp.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Reply {
-            status,
-            content_type,
-            body,
-        }
+        Reply { status, content_type, body }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -427,11 +360,7 @@ impl TestApp {
         let mut cursor: Option<String> = None;
         let mut pages = 0;
         loop {
-            let sep = if path_with_query.contains('?') {
-                '&'
-            } else {
-                '?'
-            };
+            let sep = if path_with_query.contains('?') { '&' } else { '?' };
             let url = match &cursor {
                 Some(c) => format!("{path_with_query}{sep}cursor={}", urlencode(c)),
                 None => path_with_query.to_string(),
@@ -454,9 +383,7 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -465,23 +392,11 @@ pub fn urlencode(s: &str) -> String {
 
 /// Asserts an RFC 9457 problem with the status and a detail that mentions `mentions`.
 pub fn assert_problem(r: &Reply, status: u16, mentions: &str) {
-    assert_eq!(
-        r.status, status,
-        "expected {status}, got {}: {}",
-        r.status, r.body
-    );
-    assert!(
-        r.content_type.starts_with("application/problem+json"),
-        "content-type {}",
-        r.content_type
-    );
+    assert_eq!(r.status, status, "expected {status}, got {}: {}", r.status, r.body);
+    assert!(r.content_type.starts_with("application/problem+json"), "content-type {}", r.content_type);
     assert_eq!(r.body["status"].as_u64(), Some(status as u64), "{}", r.body);
     let detail = r.body["detail"].as_str().unwrap_or_default();
-    assert!(
-        r.body["title"].is_string(),
-        "problem without title: {}",
-        r.body
-    );
+    assert!(r.body["title"].is_string(), "problem without title: {}", r.body);
     assert!(
         detail.to_lowercase().contains(&mentions.to_lowercase()),
         "problem detail {detail:?} should mention {mentions:?}"

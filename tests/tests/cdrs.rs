@@ -67,7 +67,11 @@ async fn cdrs_end_to_end(backend: Backend) {
         assert_eq!(item["src_user"], row.4.as_str());
         assert_eq!(item["dst_user"], row.5.as_str());
         let shown = DateTime::parse_from_rfc3339(item["time"].as_str().unwrap()).unwrap();
-        assert_eq!(shown.offset(), &FixedOffset::east_opt(8 * 3600).unwrap(), "shown in the reporting zone (the lab's)");
+        assert_eq!(
+            shown.offset(),
+            &FixedOffset::east_opt(8 * 3600).unwrap(),
+            "shown in the reporting zone (the lab's)"
+        );
         // SQLite keeps fractions of a second; the text above is truncated.
         assert!((shown.with_timezone(&Utc) - row.6).num_seconds().abs() <= 1, "{shown} vs {}", row.6);
     }
@@ -85,7 +89,10 @@ async fn cdrs_end_to_end(backend: Backend) {
         ("sip_code=404".to_string(), expect(&|r| r.3 == "404")),
         ("method=bye".to_string(), expect(&|r| r.1 == "BYE")),
         (format!("call_id={}", urlencode(&call)), expect(&|r| r.2 == call)),
-        ("caller=alice&sip_code=200&method=INVITE".to_string(), expect(&|r| r.4 == "alice" && r.3 == "200" && r.1 == "INVITE")),
+        (
+            "caller=alice&sip_code=200&method=INVITE".to_string(),
+            expect(&|r| r.4 == "alice" && r.3 == "200" && r.1 == "INVITE"),
+        ),
     ] {
         assert!(!want.is_empty(), "{query}: the scenarios should give rows");
         let (got, _) = app.all_pages(&format!("/api/v1/cdrs?{query}&limit=1000")).await;
@@ -100,7 +107,10 @@ async fn cdrs_end_to_end(backend: Backend) {
     for id in ids(&got) {
         let row = acc.iter().find(|r| r.0 == id).unwrap();
         // One second of slack: the source's text drops SQLite's fractions.
-        assert!(row.6 >= from - chrono::Duration::seconds(1) && row.6 < to + chrono::Duration::seconds(1), "{row:?} outside {window}");
+        assert!(
+            row.6 >= from - chrono::Duration::seconds(1) && row.6 < to + chrono::Duration::seconds(1),
+            "{row:?} outside {window}"
+        );
     }
     let future = urlencode(&(Utc::now() + chrono::Duration::hours(1)).to_rfc3339());
     assert!(app.get(&format!("/api/v1/cdrs?from={future}")).await.body["items"].as_array().unwrap().is_empty());
@@ -111,15 +121,32 @@ async fn cdrs_end_to_end(backend: Backend) {
     assert!(csv.content_type.starts_with("text/csv"), "{}", csv.content_type);
     let mut r = csv::Reader::from_reader(csv.body.as_str().unwrap().as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    let (id_col, call_col) = (header.iter().position(|h| h == "id").unwrap(), header.iter().position(|h| h == "call_id").unwrap());
-    let rows: Vec<(i64, String)> = r.records().map(|rec| { let rec = rec.unwrap(); (rec[id_col].parse().unwrap(), rec[call_col].to_string()) }).collect();
+    let (id_col, call_col) =
+        (header.iter().position(|h| h == "id").unwrap(), header.iter().position(|h| h == "call_id").unwrap());
+    let rows: Vec<(i64, String)> = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[id_col].parse().unwrap(), rec[call_col].to_string())
+        })
+        .collect();
     let (json, _) = app.all_pages("/api/v1/cdrs?caller=alice&limit=1000").await;
-    assert_eq!(rows, json.iter().map(|i| (i["id"].as_i64().unwrap(), i["call_id"].as_str().unwrap().to_string())).collect::<Vec<_>>());
+    assert_eq!(
+        rows,
+        json.iter()
+            .map(|i| (i["id"].as_i64().unwrap(), i["call_id"].as_str().unwrap().to_string()))
+            .collect::<Vec<_>>()
+    );
 
     // The day's figures: what the scenarios did.
     let s = app.get("/api/v1/cdrs/stats").await;
     assert_eq!(s.status, 200, "{}", s.body);
-    assert_eq!((s.body["answered"].as_u64(), s.body["failed"].as_u64(), s.body["missed"].as_u64()), (Some(ANSWERED as u64), Some(2), Some(2)), "{}", s.body);
+    assert_eq!(
+        (s.body["answered"].as_u64(), s.body["failed"].as_u64(), s.body["missed"].as_u64()),
+        (Some(ANSWERED as u64), Some(2), Some(2)),
+        "{}",
+        s.body
+    );
     assert_eq!(s.body["total"], ANSWERED + 2);
     assert_eq!(s.body["timezone"], LAB_TZ);
     let hourly = s.body["hourly"].as_array().unwrap();

@@ -52,11 +52,7 @@ async fn dialogs_end_to_end(backend: Backend) {
     let mut uas = lab_spawn("sipp.sh", &["uas", &sip, "answer", &up, "bob", "2"], &[]);
     tokio::time::sleep(Duration::from_millis(500)).await;
     k.register_one("bob", uas_port, None).await.unwrap();
-    let mut uac = lab_spawn(
-        "sipp.sh",
-        &["longcall", &sip, "2", "600", "alice", "bob"],
-        &[("LAB_UAS", "0")],
-    );
+    let mut uac = lab_spawn("sipp.sh", &["longcall", &sip, "2", "600", "alice", "bob"], &[("LAB_UAS", "0")]);
 
     let mem = eventually(30, "two confirmed dialogs in memory", || async {
         let it = items(&app.get("/api/v1/dialogs").await);
@@ -69,10 +65,7 @@ async fn dialogs_end_to_end(backend: Backend) {
         assert_eq!(d["node"], "kamailio");
         assert!(d["from_uri"].as_str().unwrap().contains("alice"), "{d}");
         assert!(d["to_uri"].as_str().unwrap().contains("bob"), "{d}");
-        assert!(
-            d["caller"]["tag"].is_string() && d["callee"]["tag"].is_string(),
-            "{d}"
-        );
+        assert!(d["caller"]["tag"].is_string() && d["callee"]["tag"].is_string(), "{d}");
         let start = d["start"].as_str().unwrap();
         assert!(start.ends_with("+08:00"), "{start}");
         let start: DateTime<Utc> = DateTime::parse_from_rfc3339(start).unwrap().into();
@@ -99,46 +92,19 @@ async fn dialogs_end_to_end(backend: Backend) {
         x
     };
     assert_eq!(ids(&mem), ids(&db));
-    assert!(db
-        .iter()
-        .all(|d| d["source"] == "db" && d["state_label"] == "confirmed"));
+    assert!(db.iter().all(|d| d["source"] == "db" && d["state_label"] == "confirmed"));
 
     // Filters narrow in both sources; pages of 1 cover both.
     let call_id = mem[0]["call_id"].as_str().unwrap().to_string();
     for source in ["memory", "db"] {
-        let one = items(
-            &app.get(&format!(
-                "/api/v1/dialogs?source={source}&call_id={}",
-                urlencode(&call_id)
-            ))
-            .await,
-        );
+        let one = items(&app.get(&format!("/api/v1/dialogs?source={source}&call_id={}", urlencode(&call_id))).await);
         assert_eq!(one.len(), 1, "{source}");
-        assert_eq!(
-            items(
-                &app.get(&format!("/api/v1/dialogs?source={source}&state=2"))
-                    .await
-            )
-            .len(),
-            0
-        );
-        assert_eq!(
-            items(
-                &app.get(&format!("/api/v1/dialogs?source={source}&from_uri=alice"))
-                    .await
-            )
-            .len(),
-            2
-        );
-        let (all, pages) = app
-            .all_pages(&format!("/api/v1/dialogs?source={source}&limit=1"))
-            .await;
+        assert_eq!(items(&app.get(&format!("/api/v1/dialogs?source={source}&state=2")).await).len(), 0);
+        assert_eq!(items(&app.get(&format!("/api/v1/dialogs?source={source}&from_uri=alice")).await).len(), 2);
+        let (all, pages) = app.all_pages(&format!("/api/v1/dialogs?source={source}&limit=1")).await;
         assert_eq!((all.len(), pages), (2, 2), "{source}");
     }
-    let (e, i) = (
-        mem[0]["h_entry"].as_u64().unwrap(),
-        mem[0]["h_id"].as_u64().unwrap(),
-    );
+    let (e, i) = (mem[0]["h_entry"].as_u64().unwrap(), mem[0]["h_id"].as_u64().unwrap());
     let detail = app.get(&format!("/api/v1/dialogs/{e}/{i}")).await;
     assert_eq!(detail.status, 200, "{}", detail.body);
     assert_eq!(detail.body["call_id"], call_id.as_str());
@@ -152,11 +118,7 @@ async fn dialogs_end_to_end(backend: Backend) {
 
     // Bad input changes nothing.
     assert_problem(&app.post("/api/v1/dialogs/abc/1/end").await, 400, "h_entry");
-    assert_problem(
-        &app.post(&format!("/api/v1/dialogs/{e}/x/end")).await,
-        400,
-        "h_id",
-    );
+    assert_problem(&app.post(&format!("/api/v1/dialogs/{e}/x/end")).await, 400, "h_id");
     assert_problem(&app.get("/api/v1/dialogs?state=9").await, 400, "state");
     assert_problem(&app.get("/api/v1/dialogs?source=disk").await, 400, "source");
     assert_problem(&app.get("/api/v1/dialogs?node=nope").await, 400, "node");
@@ -165,45 +127,20 @@ async fn dialogs_end_to_end(backend: Backend) {
     assert_eq!(items(&app.get("/api/v1/dialogs").await).len(), 2);
 
     // End one: gone from memory and from the table; the other stays.
-    let history_before = app
-        .all_pages("/api/v1/dialogs/history?limit=1000")
-        .await
-        .0
-        .len();
-    assert_eq!(
-        app.post(&format!("/api/v1/dialogs/{e}/{i}/end"))
-            .await
-            .status,
-        204
-    );
-    eventually(
-        15,
-        "the ended dialog gone from memory and table",
-        || async {
-            let m = items(&app.get("/api/v1/dialogs").await);
-            let d = items(&app.get("/api/v1/dialogs?source=db").await);
-            (m.len() == 1
-                && d.len() == 1
-                && m[0]["call_id"] != call_id.as_str()
-                && d[0]["call_id"] != call_id.as_str())
+    let history_before = app.all_pages("/api/v1/dialogs/history?limit=1000").await.0.len();
+    assert_eq!(app.post(&format!("/api/v1/dialogs/{e}/{i}/end")).await.status, 204);
+    eventually(15, "the ended dialog gone from memory and table", || async {
+        let m = items(&app.get("/api/v1/dialogs").await);
+        let d = items(&app.get("/api/v1/dialogs?source=db").await);
+        (m.len() == 1 && d.len() == 1 && m[0]["call_id"] != call_id.as_str() && d[0]["call_id"] != call_id.as_str())
             .then_some(())
-        },
-    )
+    })
     .await;
-    assert_problem(
-        &app.post(&format!("/api/v1/dialogs/{e}/{i}/end")).await,
-        404,
-        &format!("{e}:{i}"),
-    );
+    assert_problem(&app.post(&format!("/api/v1/dialogs/{e}/{i}/end")).await, 404, &format!("{e}:{i}"));
     // End the other: both SIPp parties got their BYEs (the UAS ends after 2 answered-
     // and-BYEd calls; the UAC would otherwise hold its calls for 10 minutes).
     let other = &items(&app.get("/api/v1/dialogs").await)[0];
-    let r = app
-        .post(&format!(
-            "/api/v1/dialogs/{}/{}/end",
-            other["h_entry"], other["h_id"]
-        ))
-        .await;
+    let r = app.post(&format!("/api/v1/dialogs/{}/{}/end", other["h_entry"], other["h_id"])).await;
     assert_eq!(r.status, 204, "{}", r.body);
     ends_ok(&mut uac, 30, "the SIPp caller (alice)", &k).await;
     ends_ok(&mut uas, 30, "the SIPp callee (bob)", &k).await;
@@ -244,21 +181,10 @@ async fn dashboard_end_to_end(backend: Backend) {
     const ANSWERED: i64 = 3;
     const BUSY: i64 = 2;
     const UNKNOWN: i64 = 1;
-    k.register(USERS as usize, "dash", 5999, None)
-        .await
-        .unwrap();
-    lab("sipp.sh", &["calls", &sip, &ANSWERED.to_string()])
-        .await
-        .unwrap();
-    lab("sipp.sh", &["failed", &sip, "busy", &BUSY.to_string()])
-        .await
-        .unwrap();
-    lab(
-        "sipp.sh",
-        &["failed", &sip, "unknown", &UNKNOWN.to_string()],
-    )
-    .await
-    .unwrap();
+    k.register(USERS as usize, "dash", 5999, None).await.unwrap();
+    lab("sipp.sh", &["calls", &sip, &ANSWERED.to_string()]).await.unwrap();
+    lab("sipp.sh", &["failed", &sip, "busy", &BUSY.to_string()]).await.unwrap();
+    lab("sipp.sh", &["failed", &sip, "unknown", &UNKNOWN.to_string()]).await.unwrap();
 
     let d = eventually(20, "today's calls on the dashboard", || async {
         let d = app.get("/api/v1/dashboard").await;
@@ -271,13 +197,7 @@ async fn dashboard_end_to_end(backend: Backend) {
     assert_eq!(today["failed"], BUSY + UNKNOWN, "{d}");
     assert_eq!(today["missed"], BUSY + UNKNOWN, "{d}");
     assert_eq!(today["timezone"], LAB_TZ);
-    assert_eq!(
-        today["date"],
-        Utc::now()
-            .with_timezone(&chrono_tz_shanghai())
-            .date_naive()
-            .to_string()
-    );
+    assert_eq!(today["date"], Utc::now().with_timezone(&chrono_tz_shanghai()).date_naive().to_string());
     let node = &d["nodes"][0];
     assert_eq!(node["status"], "ok");
     assert!(node["version"].as_str().unwrap().contains("5.6"));
@@ -287,10 +207,7 @@ async fn dashboard_end_to_end(backend: Backend) {
     assert_eq!(node["contacts"], USERS, "{d}");
     assert_eq!(node["active_dialogs"], 0);
     let c = &node["counters"];
-    assert!(
-        c["invites_received"].as_i64().unwrap() >= ANSWERED + BUSY + UNKNOWN,
-        "{c}"
-    );
+    assert!(c["invites_received"].as_i64().unwrap() >= ANSWERED + BUSY + UNKNOWN, "{c}");
     assert!(c["registers_received"].as_i64().unwrap() >= USERS, "{c}");
     assert!(c["replies_4xx"].as_i64().unwrap() >= BUSY + UNKNOWN, "{c}");
 
@@ -301,37 +218,19 @@ async fn dashboard_end_to_end(backend: Backend) {
     for _ in 0..3 {
         tokio::time::sleep(Duration::from_millis(400)).await;
         let again = app.get("/api/v1/dashboard").await.body;
-        assert_eq!(
-            again["nodes"][0]["counters"]["requests_received"], sip_requests,
-            "{again}"
-        );
+        assert_eq!(again["nodes"][0]["counters"]["requests_received"], sip_requests, "{again}");
     }
 
     k.stop().await.unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
     let d = app.get("/api/v1/dashboard").await.body;
     assert_eq!(d["nodes"][0]["status"], "down", "{d}");
-    assert!(
-        d["nodes"][0]["error"]
-            .as_str()
-            .unwrap()
-            .contains("unreachable"),
-        "{d}"
-    );
-    assert_eq!(
-        d["calls_today"]["total"],
-        ANSWERED + BUSY + UNKNOWN,
-        "DB figures stay: {d}"
-    );
+    assert!(d["nodes"][0]["error"].as_str().unwrap().contains("unreachable"), "{d}");
+    assert_eq!(d["calls_today"]["total"], ANSWERED + BUSY + UNKNOWN, "DB figures stay: {d}");
     let h = app.get("/api/v1/health").await;
     assert_eq!(h.body["status"], "degraded");
-    let procs = h.body["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "kamailio_processes")
-        .unwrap()
-        .clone();
+    let procs =
+        h.body["checks"].as_array().unwrap().iter().find(|c| c["name"] == "kamailio_processes").unwrap().clone();
     assert_eq!(procs["status"], "down");
 
     k.start_again().await.unwrap();
@@ -340,13 +239,7 @@ async fn dashboard_end_to_end(backend: Backend) {
     assert_eq!(d["nodes"][0]["status"], "ok", "{d}");
     let h = app.get("/api/v1/health").await.body;
     assert_eq!(h["status"], "ok", "{h}");
-    let procs = h["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "kamailio_processes")
-        .unwrap()
-        .clone();
+    let procs = h["checks"].as_array().unwrap().iter().find(|c| c["name"] == "kamailio_processes").unwrap().clone();
     assert!(procs["processes"].as_i64().unwrap() > 1, "{procs}");
 }
 

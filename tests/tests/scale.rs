@@ -18,20 +18,11 @@ async fn five_thousand_registrations_page_by_page() {
     let want: BTreeSet<String> = (1..=N).map(|i| format!("s{i:04}")).collect();
     for source in ["db", "memory"] {
         let t = Instant::now();
-        let (items, pages) = app
-            .all_pages(&format!("/api/v1/registrations?source={source}&limit=1000"))
-            .await;
-        eprintln!(
-            "source={source}: {} items in {pages} pages, {:?}",
-            items.len(),
-            t.elapsed()
-        );
+        let (items, pages) = app.all_pages(&format!("/api/v1/registrations?source={source}&limit=1000")).await;
+        eprintln!("source={source}: {} items in {pages} pages, {:?}", items.len(), t.elapsed());
         assert_eq!(items.len(), N, "{source}");
         assert_eq!(pages, N / 1000, "{source}");
-        let names: BTreeSet<String> = items
-            .iter()
-            .map(|r| r["username"].as_str().unwrap().to_string())
-            .collect();
+        let names: BTreeSet<String> = items.iter().map(|r| r["username"].as_str().unwrap().to_string()).collect();
         assert_eq!(names, want, "{source}");
     }
 }

@@ -19,11 +19,7 @@ async fn thousand_concurrent_calls_mariadb() {
     let app = spawn_app(settings_for(&k)).await.unwrap();
     let sip = k.sip_port.to_string();
     let uas_port = free_port();
-    let _uas = lab_spawn(
-        "sipp.sh",
-        &["uas", &sip, "answer", &uas_port.to_string(), "bob"],
-        &[],
-    );
+    let _uas = lab_spawn("sipp.sh", &["uas", &sip, "answer", &uas_port.to_string(), "bob"], &[]);
     tokio::time::sleep(Duration::from_millis(500)).await;
     k.register_one("bob", uas_port, None).await.unwrap();
     let _uac = lab_spawn(
@@ -42,19 +38,11 @@ async fn thousand_concurrent_calls_mariadb() {
     assert!(mem.body["next_cursor"].is_null());
     let t = std::time::Instant::now();
     let (db, pages) = app.all_pages("/api/v1/dialogs?source=db&limit=1000").await;
-    eprintln!(
-        "dialog table: {} rows in {pages} page(s), {:?}",
-        db.len(),
-        t.elapsed()
-    );
+    eprintln!("dialog table: {} rows in {pages} page(s), {:?}", db.len(), t.elapsed());
     assert_eq!(db.len(), CALLS);
     let t = std::time::Instant::now();
     let (m, pages) = app.all_pages("/api/v1/dialogs?limit=100").await;
-    eprintln!(
-        "memory: {} dialogs in {pages} pages of 100, {:?}",
-        m.len(),
-        t.elapsed()
-    );
+    eprintln!("memory: {} dialogs in {pages} pages of 100, {:?}", m.len(), t.elapsed());
     assert_eq!(m.len(), CALLS);
     let mut call_ids: Vec<&str> = m.iter().map(|d| d["call_id"].as_str().unwrap()).collect();
     call_ids.sort();

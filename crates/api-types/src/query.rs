@@ -9,9 +9,9 @@
 //! the parameter in errors.
 use serde::{Deserialize, Serialize};
 
+pub use crate::common::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::dialog::DialogSource;
 use crate::usrloc::RegistrationSource;
-pub use crate::common::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// `a=1&b=x` for a query struct (absent options are left out), for the SPA.
 pub fn to_query_string<T: Serialize>(q: &T) -> String {
@@ -202,7 +202,12 @@ mod tests {
 
     #[test]
     fn query_strings_leave_out_what_is_absent() {
-        let q = RegistrationsQuery { source: Some(RegistrationSource::Memory), q: Some("a b".into()), limit: Some(20), ..Default::default() };
+        let q = RegistrationsQuery {
+            source: Some(RegistrationSource::Memory),
+            q: Some("a b".into()),
+            limit: Some(20),
+            ..Default::default()
+        };
         assert_eq!(to_query_string(&q), "source=memory&q=a+b&limit=20");
         let back: RegistrationsQuery = serde_urlencoded::from_str("source=memory&q=a+b&limit=20").unwrap();
         assert_eq!(back, q);

@@ -79,12 +79,20 @@ pub trait AccDb: Send + Sync {
     /// The same figures per hour of `date`.
     async fn hours_on(&self, date: NaiveDate) -> Result<Vec<HourFigures>, DbError>;
     /// A page of `acc` or `missed_calls` rows, newest first by (time, id).
-    async fn records(&self, table: AccTable, f: &CdrFilter, limit: u64, after: Option<CdrCursor>) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError>;
+    async fn records(
+        &self,
+        table: AccTable,
+        f: &CdrFilter,
+        limit: u64,
+        after: Option<CdrCursor>,
+    ) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError>;
 }
 
 /// Any column as text: extra columns may be numbers.
 fn read_text(row: &QueryResult, col: &str) -> Option<String> {
-    read_string(row, col).or_else(|| read_i64(row, col).map(|v| v.to_string())).or_else(|| read_f64(row, col).map(|v| v.to_string()))
+    read_string(row, col)
+        .or_else(|| read_i64(row, col).map(|v| v.to_string()))
+        .or_else(|| read_f64(row, col).map(|v| v.to_string()))
 }
 
 impl KamailioDb {
@@ -107,8 +115,16 @@ impl KamailioDb {
         q.expr_as(Func::count(Expr::col((t.clone(), Alias::new("id")))), Alias::new("n"))
             .from(t.clone())
             .and_where(Expr::col((t.clone(), Alias::new("method"))).eq("INVITE"))
-            .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(self.backend, from, self.zones.stored)))
-            .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(self.backend, to, self.zones.stored)));
+            .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(
+                self.backend,
+                from,
+                self.zones.stored,
+            )))
+            .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(
+                self.backend,
+                to,
+                self.zones.stored,
+            )));
         if let Some(c) = code {
             q.and_where(c);
         }
@@ -123,11 +139,7 @@ impl AccDb for KamailioDb {
         let code = |prefix: &str| Expr::col((Alias::new("acc"), Alias::new("sip_code"))).like(format!("{prefix}%"));
         let answered = self.count_invites("acc", Some(code("2")), date).await?;
         let failed = self
-            .count_invites(
-                "acc",
-                Some(Expr::col((Alias::new("acc"), Alias::new("sip_code"))).gte("300")),
-                date,
-            )
+            .count_invites("acc", Some(Expr::col((Alias::new("acc"), Alias::new("sip_code"))).gte("300")), date)
             .await?;
         let missed = self.count_invites("missed_calls", None, date).await?;
         Ok(CallsToday {
@@ -151,13 +163,20 @@ impl AccDb for KamailioDb {
             let t = Expr::col((Alias::new(table), Alias::new("time")));
             let mut case = sea_orm::sea_query::CaseStatement::new();
             for (i, s) in starts.iter().enumerate().skip(1) {
-                case = case.case(t.clone().lt(datetime_value(self.backend, *s, self.zones.stored)), Expr::val((i - 1) as i64));
+                case = case
+                    .case(t.clone().lt(datetime_value(self.backend, *s, self.zones.stored)), Expr::val((i - 1) as i64));
             }
             case.finally(Expr::val((starts.len() - 1) as i64)).into()
         };
         let mut figures: Vec<HourFigures> = starts
             .iter()
-            .map(|s| HourFigures { start: s.with_timezone(&self.zones.shown).fixed_offset(), total: 0, answered: 0, failed: 0, missed: 0 })
+            .map(|s| HourFigures {
+                start: s.with_timezone(&self.zones.shown).fixed_offset(),
+                total: 0,
+                answered: 0,
+                failed: 0,
+                missed: 0,
+            })
             .collect();
         for table in ["acc", "missed_calls"] {
             let t = Alias::new(table);
@@ -171,8 +190,16 @@ impl AccDb for KamailioDb {
                 .expr_as(sum_if(code().gte("300")), Alias::new("failed"))
                 .from(t.clone())
                 .and_where(Expr::col((t.clone(), Alias::new("method"))).eq("INVITE"))
-                .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(self.backend, from, self.zones.stored)))
-                .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(self.backend, to, self.zones.stored)))
+                .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(
+                    self.backend,
+                    from,
+                    self.zones.stored,
+                )))
+                .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(
+                    self.backend,
+                    to,
+                    self.zones.stored,
+                )))
                 .add_group_by([Expr::cust("h")]);
             for r in self.conn.query_all(self.db_backend().build(&q)).await? {
                 let Some(h) = read_i64(&r, "h").and_then(|h| figures.get_mut(h as usize)) else { continue };
@@ -189,7 +216,13 @@ impl AccDb for KamailioDb {
         Ok(figures)
     }
 
-    async fn records(&self, table: AccTable, f: &CdrFilter, limit: u64, after: Option<CdrCursor>) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError> {
+    async fn records(
+        &self,
+        table: AccTable,
+        f: &CdrFilter,
+        limit: u64,
+        after: Option<CdrCursor>,
+    ) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError> {
         let name = table.name();
         let have = self.columns(name).await?;
         let mut needed = Vec::new();
@@ -241,7 +274,9 @@ impl AccDb for KamailioDb {
                     .add(Cond::any().add(col("time").lt(c.t.value())).add(col("id").lt(c.id))),
             );
         }
-        q.order_by((t.clone(), Alias::new("time")), Order::Desc).order_by((t.clone(), Alias::new("id")), Order::Desc).limit(limit + 1);
+        q.order_by((t.clone(), Alias::new("time")), Order::Desc)
+            .order_by((t.clone(), Alias::new("id")), Order::Desc)
+            .limit(limit + 1);
         let rows = self.conn.query_all(self.db_backend().build(&q)).await?;
         let items = rows
             .iter()
@@ -249,7 +284,9 @@ impl AccDb for KamailioDb {
                 let id = read_i64(r, "id").unwrap_or_default();
                 let key = match self.backend {
                     Backend::Sqlite => TimeKey::Julian(read_f64(r, "time_key").unwrap_or_default()),
-                    _ => TimeKey::Naive(r.try_get::<Option<NaiveDateTime>>("", "time_key").ok().flatten().unwrap_or_default()),
+                    _ => TimeKey::Naive(
+                        r.try_get::<Option<NaiveDateTime>>("", "time_key").ok().flatten().unwrap_or_default(),
+                    ),
                 };
                 let s = |c: &str| read_string(r, c).unwrap_or_default();
                 let extra: BTreeMap<String, String> = have
@@ -299,7 +336,11 @@ mod tests {
         })
         .await
         .unwrap();
-        let extra = if extra_cols { ", src_user VARCHAR(64), dst_user VARCHAR(64), src_ip VARCHAR(64), custom_tag VARCHAR(32)" } else { "" };
+        let extra = if extra_cols {
+            ", src_user VARCHAR(64), dst_user VARCHAR(64), src_ip VARCHAR(64), custom_tag VARCHAR(32)"
+        } else {
+            ""
+        };
         for t in ["acc", "missed_calls"] {
             db.conn
                 .execute_unprepared(&format!(
@@ -337,7 +378,15 @@ mod tests {
         let t0 = Utc.with_ymd_and_hms(2026, 11, 30, 15, 30, 0).unwrap(); // 23:30 in Shanghai
         for i in 0..7 {
             // Pairs of rows at the same second: the id breaks the tie.
-            insert(&db, "acc", "INVITE", if i % 3 == 0 { "486" } else { "200" }, t0 + chrono::Duration::minutes(i / 2 * 20), &format!("u{i}")).await;
+            insert(
+                &db,
+                "acc",
+                "INVITE",
+                if i % 3 == 0 { "486" } else { "200" },
+                t0 + chrono::Duration::minutes(i / 2 * 20),
+                &format!("u{i}"),
+            )
+            .await;
         }
         let mut ids = vec![];
         let mut after = None;
@@ -355,12 +404,18 @@ mod tests {
         assert_eq!(page.last().unwrap().time.unwrap().to_rfc3339(), "2026-11-30T23:30:00+08:00");
         assert_eq!(page[0].extra.get("custom_tag").map(String::as_str), Some("x486"));
         let f = CdrFilter { sip_code: Some(486), ..Default::default() };
-        assert_eq!(db.records(AccTable::Acc, &f, 10, None).await.unwrap().0.iter().map(|c| c.id).collect::<Vec<_>>(), [7, 4, 1]);
+        assert_eq!(
+            db.records(AccTable::Acc, &f, 10, None).await.unwrap().0.iter().map(|c| c.id).collect::<Vec<_>>(),
+            [7, 4, 1]
+        );
         let f = CdrFilter { caller: Some("u3".into()), ..Default::default() };
         assert_eq!(db.records(AccTable::Acc, &f, 10, None).await.unwrap().0.len(), 1);
         // From Shanghai midnight on: the rows at 16:10Z and 16:30Z.
         let f = CdrFilter { from: Some(Utc.with_ymd_and_hms(2026, 11, 30, 16, 0, 0).unwrap()), ..Default::default() };
-        assert_eq!(db.records(AccTable::Acc, &f, 10, None).await.unwrap().0.iter().map(|c| c.id).collect::<Vec<_>>(), [7, 6, 5]);
+        assert_eq!(
+            db.records(AccTable::Acc, &f, 10, None).await.unwrap().0.iter().map(|c| c.id).collect::<Vec<_>>(),
+            [7, 6, 5]
+        );
         assert!(db.records(AccTable::MissedCalls, &CdrFilter::default(), 10, None).await.unwrap().0.is_empty());
     }
 
@@ -375,7 +430,15 @@ mod tests {
         insert(&db, "acc", "INVITE", "200", at(23, 59), "c").await;
         insert(&db, "missed_calls", "INVITE", "486", at(0, 59), "b").await;
         // The day before in Shanghai, the same UTC date.
-        insert(&db, "acc", "INVITE", "200", sh.with_ymd_and_hms(2026, 11, 30, 23, 59, 59).unwrap().with_timezone(&Utc), "d").await;
+        insert(
+            &db,
+            "acc",
+            "INVITE",
+            "200",
+            sh.with_ymd_and_hms(2026, 11, 30, 23, 59, 59).unwrap().with_timezone(&Utc),
+            "d",
+        )
+        .await;
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         let c = db.calls_on(day).await.unwrap();
         assert_eq!((c.total, c.answered, c.failed, c.missed, c.timezone.as_str()), (3, 2, 1, 1, "Asia/Shanghai"));
@@ -393,7 +456,10 @@ mod tests {
         insert(&db, "acc", "INVITE", "200", Utc::now(), "a").await;
         let (page, _) = db.records(AccTable::Acc, &CdrFilter::default(), 10, None).await.unwrap();
         assert_eq!((page.len(), page[0].src_user.as_deref()), (1, None));
-        let err = db.records(AccTable::Acc, &CdrFilter { callee: Some("bob".into()), ..Default::default() }, 10, None).await.unwrap_err();
+        let err = db
+            .records(AccTable::Acc, &CdrFilter { callee: Some("bob".into()), ..Default::default() }, 10, None)
+            .await
+            .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("`dst_user`") && text.contains("db_extra"), "{text}");
     }

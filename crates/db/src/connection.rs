@@ -3,8 +3,8 @@ use std::time::Duration;
 use chrono_tz::Tz;
 
 use crate::time::Zones;
-use sea_orm::sqlx::error::DatabaseError as _;
 use sea_orm::error::{RuntimeErr, SqlxError, SqlxMySqlError, SqlxPostgresError, SqlxSqliteError};
+use sea_orm::sqlx::error::DatabaseError as _;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
 /// Which SQL dialect Kamailio's tables live in.
@@ -130,7 +130,13 @@ impl KamailioDb {
             .sqlx_logging(false)
             .connect_lazy(true);
         let conn = Database::connect(opts).await.map_err(DbError::from)?;
-        Ok(Self { conn, columns: Default::default(), backend, zones: Zones { stored: cfg.timezone, shown: cfg.report_timezone }, use_domain: cfg.use_domain })
+        Ok(Self {
+            conn,
+            columns: Default::default(),
+            backend,
+            zones: Zones { stored: cfg.timezone, shown: cfg.report_timezone },
+            use_domain: cfg.use_domain,
+        })
     }
 
     pub fn backend(&self) -> Backend {

@@ -8,8 +8,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::entity::{acc_cdrs, dialog};
 use crate::page::keyset_tail;
-use crate::usrloc::like_contains;
 use crate::time::{from_epoch, read_datetime, read_f64, read_i64, read_string, select_datetime};
+use crate::usrloc::like_contains;
 use crate::{DbError, KamailioDb};
 
 #[derive(Debug, Clone, Default)]
@@ -24,14 +24,29 @@ pub struct DialogFilter {
 #[async_trait]
 pub trait DialogDb: Send + Sync {
     /// A page of `dialog` rows by id; the cursor is the last id when more follow.
-    async fn dialogs(&self, filter: &DialogFilter, limit: u64, after_id: Option<i64>) -> Result<(Vec<Dialog>, Option<i64>), DbError>;
+    async fn dialogs(
+        &self,
+        filter: &DialogFilter,
+        limit: u64,
+        after_id: Option<i64>,
+    ) -> Result<(Vec<Dialog>, Option<i64>), DbError>;
     /// A page of ended calls from `acc_cdrs`, newest first; cursor: the last id.
-    async fn dialog_records(&self, call_id: Option<&str>, limit: u64, before_id: Option<i64>) -> Result<(Vec<DialogRecord>, Option<i64>), DbError>;
+    async fn dialog_records(
+        &self,
+        call_id: Option<&str>,
+        limit: u64,
+        before_id: Option<i64>,
+    ) -> Result<(Vec<DialogRecord>, Option<i64>), DbError>;
 }
 
 #[async_trait]
 impl DialogDb for KamailioDb {
-    async fn dialogs(&self, f: &DialogFilter, limit: u64, after_id: Option<i64>) -> Result<(Vec<Dialog>, Option<i64>), DbError> {
+    async fn dialogs(
+        &self,
+        f: &DialogFilter,
+        limit: u64,
+        after_id: Option<i64>,
+    ) -> Result<(Vec<Dialog>, Option<i64>), DbError> {
         use dialog::Column as C;
         let mut q = dialog::Entity::find();
         if let Some(c) = &f.call_id {
@@ -57,41 +72,49 @@ impl DialogDb for KamailioDb {
             let state = read_i64(r, "state").unwrap_or(0);
             let start = read_i64(r, "start_time").filter(|s| *s > 0);
             let id = read_i64(r, "id").unwrap_or_default();
-            items.push((Dialog {
-                h_entry: read_i64(r, "hash_entry").unwrap_or_default() as u32,
-                h_id: read_i64(r, "hash_id").unwrap_or_default() as u32,
-                call_id: read_string(r, "callid").unwrap_or_default(),
-                from_uri: read_string(r, "from_uri").unwrap_or_default(),
-                to_uri: read_string(r, "to_uri").unwrap_or_default(),
-                state,
-                state_label: DialogState::from_code(state),
-                start: start.and_then(|s| from_epoch(s, self.zones.shown)),
-                timeout: read_i64(r, "timeout").filter(|s| *s > 0).and_then(|s| from_epoch(s, self.zones.shown)),
-                duration: start.map(|s| now - s),
-                caller: DialogLeg {
-                    tag: read_string(r, "from_tag"),
-                    contact: read_string(r, "caller_contact"),
-                    cseq: read_string(r, "caller_cseq"),
-                    route_set: read_string(r, "caller_route_set"),
-                    socket: read_string(r, "caller_sock"),
+            items.push((
+                Dialog {
+                    h_entry: read_i64(r, "hash_entry").unwrap_or_default() as u32,
+                    h_id: read_i64(r, "hash_id").unwrap_or_default() as u32,
+                    call_id: read_string(r, "callid").unwrap_or_default(),
+                    from_uri: read_string(r, "from_uri").unwrap_or_default(),
+                    to_uri: read_string(r, "to_uri").unwrap_or_default(),
+                    state,
+                    state_label: DialogState::from_code(state),
+                    start: start.and_then(|s| from_epoch(s, self.zones.shown)),
+                    timeout: read_i64(r, "timeout").filter(|s| *s > 0).and_then(|s| from_epoch(s, self.zones.shown)),
+                    duration: start.map(|s| now - s),
+                    caller: DialogLeg {
+                        tag: read_string(r, "from_tag"),
+                        contact: read_string(r, "caller_contact"),
+                        cseq: read_string(r, "caller_cseq"),
+                        route_set: read_string(r, "caller_route_set"),
+                        socket: read_string(r, "caller_sock"),
+                    },
+                    callee: DialogLeg {
+                        tag: read_string(r, "to_tag"),
+                        contact: read_string(r, "callee_contact"),
+                        cseq: read_string(r, "callee_cseq"),
+                        route_set: read_string(r, "callee_route_set"),
+                        socket: read_string(r, "callee_sock"),
+                    },
+                    req_uri: read_string(r, "req_uri"),
+                    variables: BTreeMap::new(),
+                    source: DialogSource::Db,
+                    node: None,
                 },
-                callee: DialogLeg {
-                    tag: read_string(r, "to_tag"),
-                    contact: read_string(r, "callee_contact"),
-                    cseq: read_string(r, "callee_cseq"),
-                    route_set: read_string(r, "callee_route_set"),
-                    socket: read_string(r, "callee_sock"),
-                },
-                req_uri: read_string(r, "req_uri"),
-                variables: BTreeMap::new(),
-                source: DialogSource::Db,
-                node: None,
-            }, id));
+                id,
+            ));
         }
         Ok(keyset_tail(items, limit))
     }
 
-    async fn dialog_records(&self, call_id: Option<&str>, limit: u64, before_id: Option<i64>) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
+    async fn dialog_records(
+        &self,
+        call_id: Option<&str>,
+        limit: u64,
+        before_id: Option<i64>,
+    ) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
         use acc_cdrs::Column as C;
         // A stock acc_cdrs has only id, start_time, end_time, duration: the rest is
         // `cdr_extra`'s, and lists must work without it.
@@ -153,7 +176,14 @@ mod tests {
         end_time TIMESTAMP WITHOUT TIME ZONE DEFAULT '2000-01-01 00:00:00' NOT NULL, duration REAL DEFAULT 0 NOT NULL)";
 
     async fn db_with(ddl: &str) -> KamailioDb {
-        let db = KamailioDb::connect(&DbConfig { url: "sqlite::memory:".into(), timezone: chrono_tz::UTC, report_timezone: chrono_tz::UTC, use_domain: false }).await.unwrap();
+        let db = KamailioDb::connect(&DbConfig {
+            url: "sqlite::memory:".into(),
+            timezone: chrono_tz::UTC,
+            report_timezone: chrono_tz::UTC,
+            use_domain: false,
+        })
+        .await
+        .unwrap();
         db.conn.execute_unprepared(ddl).await.unwrap();
         for i in 0..3 {
             // 2461370.5 is 2026-11-26T00:00:00Z as db_sqlite writes it.
@@ -183,7 +213,8 @@ mod tests {
 
     #[tokio::test]
     async fn with_cdr_extra_the_call_id_filter_works() {
-        let ddl = STOCK_ACC_CDRS.replace("duration REAL", "src_user VARCHAR(64), dst_user VARCHAR(64), callid VARCHAR(255), duration REAL");
+        let ddl = STOCK_ACC_CDRS
+            .replace("duration REAL", "src_user VARCHAR(64), dst_user VARCHAR(64), callid VARCHAR(255), duration REAL");
         let db = db_with(&ddl).await;
         db.conn.execute_unprepared("UPDATE acc_cdrs SET callid = 'c' || id, src_user = 'alice'").await.unwrap();
         let (page, _) = db.dialog_records(Some("c2"), 10, None).await.unwrap();

@@ -11,7 +11,7 @@ mod schema;
 pub mod time;
 pub mod usrloc;
 
-pub use connection::{Backend, DbConfig, DbError, KamailioDb};
 pub use acc::{AccDb, AccTable, CdrCursor, CdrFilter, DB_EXTRA_HINT};
+pub use connection::{Backend, DbConfig, DbError, KamailioDb};
 pub use dialog::{DialogDb, DialogFilter};
 pub use usrloc::{LocationCursor, LocationQuery, UsrlocDb};

@@ -40,7 +40,8 @@ impl KamailioDb {
         };
         let stmt = Statement::from_sql_and_values(self.db_backend(), sql, [table.into()]);
         let rows = self.conn.query_all(stmt).await?;
-        let cols: BTreeSet<String> = rows.iter().filter_map(|r| read_string(r, col)).map(|c| c.to_lowercase()).collect();
+        let cols: BTreeSet<String> =
+            rows.iter().filter_map(|r| read_string(r, col)).map(|c| c.to_lowercase()).collect();
         let cols = Arc::new(cols);
         self.columns.0.lock().expect("column cache").insert(table.to_string(), (Instant::now(), cols.clone()));
         Ok(cols)

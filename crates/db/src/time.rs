@@ -40,7 +40,9 @@ pub fn read_datetime(row: &QueryResult, backend: Backend, col: &str, z: Zones) -
             let naive: Option<NaiveDateTime> = row.try_get("", col).ok().flatten();
             // A naive time in a DST gap or fold: the earlier reading, as Kamailio's
             // localtime() would have produced it.
-            naive.and_then(|n| z.stored.from_local_datetime(&n).earliest()).map(|t| t.with_timezone(&z.shown).fixed_offset())
+            naive
+                .and_then(|n| z.stored.from_local_datetime(&n).earliest())
+                .map(|t| t.with_timezone(&z.shown).fixed_offset())
         }
     }
 }

@@ -71,9 +71,9 @@ impl UsrlocDb for KamailioDb {
             // The expanded form of (username, id) > (?, ?): MariaDB uses an index for it,
             // not for the row-value comparison.
             select = select.filter(
-                Condition::all().add(Column::Username.gte(c.username.clone())).add(
-                    Condition::any().add(Column::Username.gt(c.username.clone())).add(Column::Id.gt(c.id)),
-                ),
+                Condition::all()
+                    .add(Column::Username.gte(c.username.clone()))
+                    .add(Condition::any().add(Column::Username.gt(c.username.clone())).add(Column::Id.gt(c.id))),
             );
         }
         let stmt = select
@@ -101,32 +101,35 @@ impl UsrlocDb for KamailioDb {
                 _ => username.clone(),
             };
             let key = LocationCursor { username: username.clone(), id };
-            items.push((Registration {
-                aor,
-                username,
-                domain,
-                contact: read_string(row, "contact").unwrap_or_default(),
-                expires,
-                expires_in,
-                expiry_state,
-                user_agent: read_string(row, "user_agent"),
-                received: read_string(row, "received"),
-                socket: read_string(row, "socket"),
-                q: read_f64(row, "q").filter(|q| *q >= 0.0),
-                call_id: read_string(row, "callid"),
-                cseq: read_i64(row, "cseq"),
-                last_modified: read_datetime(row, self.backend, "last_modified_at", self.zones),
-                path: read_string(row, "path"),
-                instance: read_string(row, "instance"),
-                reg_id: read_i64(row, "reg_id"),
-                ruid: read_string(row, "ruid"),
-                flags: read_i64(row, "flags"),
-                cflags: read_i64(row, "cflags"),
-                methods: read_i64(row, "methods"),
-                ul_state: None,
-                source: RegistrationSource::Db,
-                node: None,
-            }, key));
+            items.push((
+                Registration {
+                    aor,
+                    username,
+                    domain,
+                    contact: read_string(row, "contact").unwrap_or_default(),
+                    expires,
+                    expires_in,
+                    expiry_state,
+                    user_agent: read_string(row, "user_agent"),
+                    received: read_string(row, "received"),
+                    socket: read_string(row, "socket"),
+                    q: read_f64(row, "q").filter(|q| *q >= 0.0),
+                    call_id: read_string(row, "callid"),
+                    cseq: read_i64(row, "cseq"),
+                    last_modified: read_datetime(row, self.backend, "last_modified_at", self.zones),
+                    path: read_string(row, "path"),
+                    instance: read_string(row, "instance"),
+                    reg_id: read_i64(row, "reg_id"),
+                    ruid: read_string(row, "ruid"),
+                    flags: read_i64(row, "flags"),
+                    cflags: read_i64(row, "cflags"),
+                    methods: read_i64(row, "methods"),
+                    ul_state: None,
+                    source: RegistrationSource::Db,
+                    node: None,
+                },
+                key,
+            ));
         }
         Ok(keyset_tail(items, query.limit))
     }

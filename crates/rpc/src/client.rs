@@ -84,15 +84,12 @@ impl KamailioRpc {
 
     fn map_error(&self, method: &str, err: ClientError) -> RpcError {
         match err {
-            ClientError::Call(obj) => RpcError::Kamailio {
-                method: method.to_string(),
-                code: obj.code(),
-                message: obj.message().to_string(),
-            },
-            ClientError::RequestTimeout => RpcError::Unreachable {
-                url: self.url.clone(),
-                reason: "no answer within the RPC timeout".into(),
-            },
+            ClientError::Call(obj) => {
+                RpcError::Kamailio { method: method.to_string(), code: obj.code(), message: obj.message().to_string() }
+            }
+            ClientError::RequestTimeout => {
+                RpcError::Unreachable { url: self.url.clone(), reason: "no answer within the RPC timeout".into() }
+            }
             ClientError::Transport(e) => RpcError::Unreachable { url: self.url.clone(), reason: transport_reason(&*e) },
             ClientError::ParseError(e) => RpcError::protocol(method, e.to_string()),
             other => RpcError::Unreachable { url: self.url.clone(), reason: other.to_string() },
@@ -167,11 +164,7 @@ mod tests {
 
     #[test]
     fn kamailio_json_errors_pass_as_200_and_others_keep_their_status() {
-        let json = http::Response::builder()
-            .status(404)
-            .header("content-type", "application/json")
-            .body(())
-            .unwrap();
+        let json = http::Response::builder().status(404).header("content-type", "application/json").body(()).unwrap();
         assert_eq!(json_error_as_ok(json).status(), 200);
         let html = http::Response::builder().status(404).header("content-type", "text/html").body(()).unwrap();
         assert_eq!(json_error_as_ok(html).status(), 404);

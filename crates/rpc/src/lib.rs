@@ -9,7 +9,7 @@ pub mod stats;
 pub mod usrloc;
 
 pub use client::{KamailioRpc, RpcConfig, RpcError};
-pub use usrloc::{MemoryCursor, UsrlocRpc};
 pub use core::CoreRpc;
 pub use dialog::DialogRpc;
 pub use stats::StatsRpc;
+pub use usrloc::{MemoryCursor, UsrlocRpc};

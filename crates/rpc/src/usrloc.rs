@@ -335,7 +335,8 @@ mod tests {
         let mut seen = Vec::new();
         let mut cursor = None;
         loop {
-            let (items, next) = memory_page(&fake, None, 7, cursor.as_ref(), false, chrono_tz::Asia::Shanghai).await.unwrap();
+            let (items, next) =
+                memory_page(&fake, None, 7, cursor.as_ref(), false, chrono_tz::Asia::Shanghai).await.unwrap();
             assert!(items.len() <= 7);
             seen.extend(items.into_iter().map(|r| r.contact));
             match next {

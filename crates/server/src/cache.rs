@@ -77,9 +77,15 @@ mod tests {
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         };
-        let first = { let (c, calls) = (c.clone(), calls.clone()); tokio::spawn(async move { c.get(slow(calls)).await }) };
+        let first = {
+            let (c, calls) = (c.clone(), calls.clone());
+            tokio::spawn(async move { c.get(slow(calls)).await })
+        };
         tokio::time::sleep(Duration::from_millis(60)).await; // three TTLs into the round
-        let later = { let (c, calls) = (c.clone(), calls.clone()); tokio::spawn(async move { c.get(slow(calls)).await }) };
+        let later = {
+            let (c, calls) = (c.clone(), calls.clone());
+            tokio::spawn(async move { c.get(slow(calls)).await })
+        };
         first.await.unwrap();
         later.await.unwrap();
         assert_eq!(calls.load(Ordering::SeqCst), 1);

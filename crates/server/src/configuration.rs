@@ -90,7 +90,8 @@ impl Settings {
         }
         // KAMSCOPE_SIP_DOMAINS=a,b: figment reads "[a, b]" as a list; accept plain commas too.
         if let Ok(list) = std::env::var("KAMSCOPE_SIP_DOMAINS") {
-            let domains: Vec<String> = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            let domains: Vec<String> =
+                list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
             fig = fig.merge(Serialized::default("sip_domains", domains));
         }
         if let Ok(list) = std::env::var("KAMSCOPE_KAMAILIO_NODES") {
@@ -110,7 +111,10 @@ impl Settings {
         for (name, _) in std::env::vars() {
             if let Some(rest) = name.strip_prefix("KAMSCOPE_") {
                 if !keys.iter().any(|k| k == rest) && !handled.contains(&rest) {
-                    warnings.push(format!("ignoring {name}: kamscope has no such setting (the settings are KAMSCOPE_{})", keys.join(", KAMSCOPE_")));
+                    warnings.push(format!(
+                        "ignoring {name}: kamscope has no such setting (the settings are KAMSCOPE_{})",
+                        keys.join(", KAMSCOPE_")
+                    ));
                 }
             }
         }
@@ -152,7 +156,9 @@ impl Settings {
     pub fn report_tz(&self) -> anyhow::Result<Tz> {
         match &self.report_timezone {
             None => self.tz(),
-            Some(z) => z.parse::<Tz>().map_err(|e| anyhow::anyhow!("report timezone {z:?} is not an IANA zone name: {e}")),
+            Some(z) => {
+                z.parse::<Tz>().map_err(|e| anyhow::anyhow!("report timezone {z:?} is not an IANA zone name: {e}"))
+            }
         }
     }
 

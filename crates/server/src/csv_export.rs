@@ -40,7 +40,8 @@ fn cell(item: &Value, path: &str) -> String {
 
 /// The CSV bytes of some items (with the header row first when `header`).
 pub fn csv_chunk<T: Serialize + CsvColumns>(items: &[T], header: bool) -> Result<Bytes, ApiError> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::with_capacity(items.len() * 128));
+    let mut w =
+        csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::with_capacity(items.len() * 128));
     let fail = |e: csv::Error| ApiError::Internal(format!("writing CSV: {e}"));
     if header {
         w.write_record(T::COLUMNS).map_err(fail)?;
@@ -170,7 +171,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_failing_first_page_is_an_error_not_a_file() {
-        let r = stream(|_c: Option<String>| async { Err::<Page<Row>, _>(ApiError::DbUnavailable("down".into())) }).await;
+        let r =
+            stream(|_c: Option<String>| async { Err::<Page<Row>, _>(ApiError::DbUnavailable("down".into())) }).await;
         assert!(matches!(r, Err(ApiError::DbUnavailable(_))));
     }
 }

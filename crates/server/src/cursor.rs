@@ -11,7 +11,10 @@ pub fn encode<T: Serialize>(key: &T) -> String {
 
 pub fn decode<T: DeserializeOwned>(cursor: &str) -> Result<T, ApiError> {
     let bad = || {
-        ApiError::bad_param("cursor", "is not a cursor this list gave out; pass back `next_cursor` unchanged, or leave it out for the first page")
+        ApiError::bad_param(
+            "cursor",
+            "is not a cursor this list gave out; pass back `next_cursor` unchanged, or leave it out for the first page",
+        )
     };
     let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| bad())?;
     serde_json::from_slice(&bytes).map_err(|_| bad())

@@ -82,8 +82,8 @@ impl ApiError {
 
     pub fn problem(&self) -> Problem {
         // problem_details speaks http 1, actix-web 4 http 0.2: cross over by number.
-        let status = http::StatusCode::from_u16(self.status_code().as_u16())
-            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            http::StatusCode::from_u16(self.status_code().as_u16()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         Problem::from_status_code(status).with_title(self.title()).with_detail(self.to_string())
     }
 }
@@ -116,10 +116,8 @@ impl ResponseError for ApiError {
 }
 
 pub fn problem_response(problem: &Problem) -> HttpResponse {
-    let status = problem
-        .status
-        .and_then(|s| StatusCode::from_u16(s.as_u16()).ok())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        problem.status.and_then(|s| StatusCode::from_u16(s.as_u16()).ok()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     HttpResponse::build(status)
         .content_type("application/problem+json")
         .body(serde_json::to_string(problem).unwrap_or_default())
@@ -165,26 +163,46 @@ pub mod responses {
 
     /// 400: a parameter is wrong (the detail names it).
     #[derive(IntoResponses)]
-    #[response(status = 400, description = "A parameter is wrong; the problem's detail names it", content_type = "application/problem+json")]
+    #[response(
+        status = 400,
+        description = "A parameter is wrong; the problem's detail names it",
+        content_type = "application/problem+json"
+    )]
     pub struct BadRequest(#[allow(dead_code)] Problem);
 
     /// 404: what the path names does not exist.
     #[derive(IntoResponses)]
-    #[response(status = 404, description = "What the path names does not exist (any more)", content_type = "application/problem+json")]
+    #[response(
+        status = 404,
+        description = "What the path names does not exist (any more)",
+        content_type = "application/problem+json"
+    )]
     pub struct NotFound(#[allow(dead_code)] Problem);
 
     /// 409: in the way of something running.
     #[derive(IntoResponses)]
-    #[response(status = 409, description = "Something already running is in the way; the detail names it", content_type = "application/problem+json")]
+    #[response(
+        status = 409,
+        description = "Something already running is in the way; the detail names it",
+        content_type = "application/problem+json"
+    )]
     pub struct Conflict(#[allow(dead_code)] Problem);
 
     /// 502: Kamailio answered with an error kamscope did not expect.
     #[derive(IntoResponses)]
-    #[response(status = 502, description = "Kamailio answered with an unexpected error (its text is in the detail)", content_type = "application/problem+json")]
+    #[response(
+        status = 502,
+        description = "Kamailio answered with an unexpected error (its text is in the detail)",
+        content_type = "application/problem+json"
+    )]
     pub struct BadGateway(#[allow(dead_code)] Problem);
 
     /// 503: Kamailio or the database cannot be reached.
     #[derive(IntoResponses)]
-    #[response(status = 503, description = "Kamailio or its database cannot be reached; the detail says which and why", content_type = "application/problem+json")]
+    #[response(
+        status = 503,
+        description = "Kamailio or its database cannot be reached; the detail says which and why",
+        content_type = "application/problem+json"
+    )]
     pub struct Unavailable(#[allow(dead_code)] Problem);
 }

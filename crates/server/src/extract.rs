@@ -4,7 +4,8 @@ use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, FromRequest, HttpRequest};
 use kamscope_api_types::query::{
-    CdrQuery, CdrStatsQuery, ContactQuery, DialogsQuery, HistoryQuery, JobsQuery, NodeQuery, Paged, RegistrationsQuery, MAX_LIMIT,
+    CdrQuery, CdrStatsQuery, ContactQuery, DialogsQuery, HistoryQuery, JobsQuery, NodeQuery, Paged, RegistrationsQuery,
+    MAX_LIMIT,
 };
 use serde::de::DeserializeOwned;
 
@@ -26,7 +27,10 @@ pub fn check_paging(q: &impl Paged) -> Result<(), ApiError> {
         }
     }
     if q.cursor().is_some_and(str::is_empty) {
-        return Err(ApiError::bad_param("cursor", "is empty: pass back `next_cursor` unchanged, or leave it out for the first page"));
+        return Err(ApiError::bad_param(
+            "cursor",
+            "is empty: pass back `next_cursor` unchanged, or leave it out for the first page",
+        ));
     }
     Ok(())
 }
@@ -83,7 +87,11 @@ impl QueryRules for CdrQuery {
                 return Err(ApiError::bad_param("to", format!("must be after `from` ({from}), got {to}")));
             }
         }
-        if self.method.as_deref().is_some_and(|m| m.is_empty() || m.len() > 16 || !m.chars().all(|c| c.is_ascii_alphabetic())) {
+        if self
+            .method
+            .as_deref()
+            .is_some_and(|m| m.is_empty() || m.len() > 16 || !m.chars().all(|c| c.is_ascii_alphabetic()))
+        {
             return Err(ApiError::bad_param("method", "must be a SIP method name such as INVITE (letters only)"));
         }
         for (name, v) in [("caller", &self.caller), ("callee", &self.callee), ("call_id", &self.call_id)] {
@@ -146,11 +154,8 @@ pub fn parse_query<T: DeserializeOwned + QueryRules>(query: &str) -> Result<T, A
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         // A missing required field has no path: its name is in serde's message.
-        let param = if path == "." || path.is_empty() {
-            inner.split('`').nth(1).unwrap_or("query").to_string()
-        } else {
-            path
-        };
+        let param =
+            if path == "." || path.is_empty() { inner.split('`').nth(1).unwrap_or("query").to_string() } else { path };
         let sent = pairs.iter().find(|(k, _)| *k == param).map(|(_, v)| v.clone());
         let what = hint(&param).unwrap_or(inner);
         match sent {
@@ -204,7 +209,10 @@ mod tests {
 
     #[test]
     fn errors_name_the_parameter_and_what_was_sent() {
-        assert_eq!(err::<RegistrationsQuery>("limit=ten"), "Query parameter `limit` must be a whole number from 1 to 1000, got \"ten\"");
+        assert_eq!(
+            err::<RegistrationsQuery>("limit=ten"),
+            "Query parameter `limit` must be a whole number from 1 to 1000, got \"ten\""
+        );
         assert!(err::<RegistrationsQuery>("limit=0").contains("`limit`"));
         assert!(err::<RegistrationsQuery>("limit=1001").contains("`limit`"));
         assert!(err::<RegistrationsQuery>("source=disk").starts_with("Query parameter `source`"));

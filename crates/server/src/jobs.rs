@@ -176,7 +176,11 @@ impl JobRunner {
                     }
                     j
                 }
-                Err(e) => Job { state: JobState::Failed, error: Some(format!("the job stopped unexpectedly: {e}")), ..fallback },
+                Err(e) => Job {
+                    state: JobState::Failed,
+                    error: Some(format!("the job stopped unexpectedly: {e}")),
+                    ..fallback
+                },
             };
             done.finished_at = Some(Utc::now().with_timezone(&this.tz).fixed_offset());
             tracing::info!(job = done.id, state = ?done.state, result = ?done.result, error = ?done.error, "job finished");
@@ -187,7 +191,12 @@ impl JobRunner {
     }
 
     pub fn get(&self, id: &str) -> Result<Job, ApiError> {
-        self.store.get(id).ok_or_else(|| ApiError::NotFound(format!("There is no job {id} (kamscope keeps the last {} jobs since it started)", MemoryJobStore::KEEP)))
+        self.store.get(id).ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "There is no job {id} (kamscope keeps the last {} jobs since it started)",
+                MemoryJobStore::KEEP
+            ))
+        })
     }
 
     pub fn recent(&self, before: Option<u64>, limit: usize) -> Vec<Job> {
@@ -264,7 +273,9 @@ mod tests {
         let mut seen = vec![];
         for _ in 0..5 {
             tx.send(()).unwrap();
-            let j = until(&r, &job.id, |j| j.progress.done > seen.last().copied().unwrap_or(0) || j.state.is_finished()).await;
+            let j =
+                until(&r, &job.id, |j| j.progress.done > seen.last().copied().unwrap_or(0) || j.state.is_finished())
+                    .await;
             seen.push(j.progress.done);
         }
         let j = until(&r, &job.id, |j| j.state.is_finished()).await;
@@ -278,7 +289,8 @@ mod tests {
     async fn one_job_per_target_and_a_409_names_the_running_one() {
         let r = runner();
         let (job, tx) = stepped(&r, "sip_trace", 1);
-        let second = r.start("test.steps", "sip_trace", &Actor::default(), |ctx| async { (ctx, Ok(serde_json::Value::Null)) });
+        let second =
+            r.start("test.steps", "sip_trace", &Actor::default(), |ctx| async { (ctx, Ok(serde_json::Value::Null)) });
         let err = second.unwrap_err();
         assert!(matches!(err, ApiError::Conflict(_)) && err.to_string().contains(&format!("job {}", job.id)), "{err}");
         // Another target runs at the same time.
@@ -287,7 +299,9 @@ mod tests {
         tx.send(()).unwrap();
         until(&r, &job.id, |j| j.state.is_finished()).await;
         // Finished: the target is free again.
-        assert!(r.start("test.steps", "sip_trace", &Actor::default(), |ctx| async { (ctx, Ok(serde_json::Value::Null)) }).is_ok());
+        assert!(r
+            .start("test.steps", "sip_trace", &Actor::default(), |ctx| async { (ctx, Ok(serde_json::Value::Null)) })
+            .is_ok());
     }
 
     #[tokio::test]

@@ -23,7 +23,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
     for area in routes::areas() {
         let mut part = area.doc;
         for item in part.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            for op in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
                 let id = op.operation_id.clone().unwrap_or_default();
                 let role = area.roles.iter().find(|(name, _)| *name == id).map(|(_, r)| r.as_str());
                 let ext = ExtensionsBuilder::new().add("x-kamscope-role", role.unwrap_or("undeclared")).build();

@@ -9,10 +9,11 @@ use kamscope_rpc::KamailioRpc;
 use crate::configuration::Settings;
 use crate::jobs::{JobRunner, MemoryJobStore};
 use crate::services::usrloc::AorPolicy;
-pub use crate::services::{DbProbe, KamailioNode, KamailioTables};
 use crate::services::{
-    Acc, AccService, AuditLog, DialogService, Dialogs, Monitoring, MonitoringService, Node, Nodes, TracingAudit, Usrloc, UsrlocService,
+    Acc, AccService, AuditLog, DialogService, Dialogs, Monitoring, MonitoringService, Node, Nodes, TracingAudit,
+    Usrloc, UsrlocService,
 };
+pub use crate::services::{DbProbe, KamailioNode, KamailioTables};
 
 /// One handle per area; a route test sets only the one it exercises.
 #[derive(Clone)]
@@ -30,14 +31,19 @@ impl AppState {
     pub fn new(settings: &Settings, db: KamailioDb) -> anyhow::Result<Self> {
         let mut nodes = Vec::new();
         for n in settings.nodes() {
-            let rpc = KamailioRpc::new(&kamscope_rpc::RpcConfig { url: n.rpc_url.clone(), timeout: settings.rpc_timeout() })?;
+            let rpc =
+                KamailioRpc::new(&kamscope_rpc::RpcConfig { url: n.rpc_url.clone(), timeout: settings.rpc_timeout() })?;
             nodes.push(Node { name: n.name.clone(), rpc: Arc::new(rpc) });
         }
         Self::from_parts(settings, Arc::new(db), nodes)
     }
 
     /// The real services over any tables and nodes (the acceptance tests and fakes use it).
-    pub fn from_parts<D: KamailioTables + 'static>(settings: &Settings, db: Arc<D>, nodes: Vec<Node>) -> anyhow::Result<Self> {
+    pub fn from_parts<D: KamailioTables + 'static>(
+        settings: &Settings,
+        db: Arc<D>,
+        nodes: Vec<Node>,
+    ) -> anyhow::Result<Self> {
         let nodes = Nodes::new(nodes)?;
         // Everything shown (RPC times, job times, file names) is in the reporting zone.
         let tz = settings.report_tz()?;
@@ -118,7 +124,10 @@ pub mod tests {
         fn up(&self) -> Result<std::sync::MutexGuard<'_, NodeData>, RpcError> {
             let g = self.0.lock().unwrap();
             if g.down {
-                return Err(RpcError::Unreachable { url: "http://fake/RPC".into(), reason: "connection refused".into() });
+                return Err(RpcError::Unreachable {
+                    url: "http://fake/RPC".into(),
+                    reason: "connection refused".into(),
+                });
             }
             Ok(g)
         }
@@ -131,7 +140,9 @@ pub mod tests {
         }
         async fn lookup(&self, aor: &str) -> Result<Option<Vec<UlContact>>, RpcError> {
             Ok(self.up()?.users.get(aor).map(|cs| {
-                cs.iter().map(|a| parse_contacts(&json!({"Contacts":[{"Contact":{"Address":a,"Expires":60}}]})).remove(0)).collect()
+                cs.iter()
+                    .map(|a| parse_contacts(&json!({"Contacts":[{"Contact":{"Address":a,"Expires":60}}]})).remove(0))
+                    .collect()
             }))
         }
         async fn rm(&self, aor: &str) -> Result<(), RpcError> {
@@ -223,10 +234,20 @@ pub mod tests {
 
     #[async_trait]
     impl DialogDb for FakeDb {
-        async fn dialogs(&self, _: &DialogFilter, _: u64, _: Option<i64>) -> Result<(Vec<Dialog>, Option<i64>), DbError> {
+        async fn dialogs(
+            &self,
+            _: &DialogFilter,
+            _: u64,
+            _: Option<i64>,
+        ) -> Result<(Vec<Dialog>, Option<i64>), DbError> {
             self.up().map(|_| (vec![], None))
         }
-        async fn dialog_records(&self, _: Option<&str>, _: u64, _: Option<i64>) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
+        async fn dialog_records(
+            &self,
+            _: Option<&str>,
+            _: u64,
+            _: Option<i64>,
+        ) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
             self.up().map(|_| (vec![], None))
         }
     }
@@ -240,7 +261,13 @@ pub mod tests {
         async fn hours_on(&self, _: NaiveDate) -> Result<Vec<HourFigures>, DbError> {
             self.up().map(|_| vec![])
         }
-        async fn records(&self, _: AccTable, _: &CdrFilter, _: u64, _: Option<CdrCursor>) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError> {
+        async fn records(
+            &self,
+            _: AccTable,
+            _: &CdrFilter,
+            _: u64,
+            _: Option<CdrCursor>,
+        ) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError> {
             self.up().map(|_| (vec![], None))
         }
     }

@@ -21,8 +21,21 @@ super::area! {
 
 impl CsvColumns for Cdr {
     const COLUMNS: &'static [&'static str] = &[
-        "id", "time", "method", "call_id", "sip_code", "sip_reason", "src_user", "src_domain", "src_ip", "dst_ouser",
-        "dst_user", "dst_domain", "from_tag", "to_tag", "extra",
+        "id",
+        "time",
+        "method",
+        "call_id",
+        "sip_code",
+        "sip_reason",
+        "src_user",
+        "src_domain",
+        "src_ip",
+        "dst_ouser",
+        "dst_user",
+        "dst_domain",
+        "from_tag",
+        "to_tag",
+        "extra",
     ];
 }
 
@@ -53,7 +66,11 @@ async fn records(svc: web::Data<dyn Acc>, tz: Tz, table: AccTable, q: CdrQuery) 
     )
 )]
 #[get("/cdrs")]
-pub async fn list_cdrs(svc: web::Data<dyn Acc>, tz: web::Data<Tz>, q: ApiQuery<CdrQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_cdrs(
+    svc: web::Data<dyn Acc>,
+    tz: web::Data<Tz>,
+    q: ApiQuery<CdrQuery>,
+) -> Result<HttpResponse, ApiError> {
     records(svc, **tz, AccTable::Acc, q.0).await
 }
 
@@ -69,7 +86,11 @@ pub async fn list_cdrs(svc: web::Data<dyn Acc>, tz: web::Data<Tz>, q: ApiQuery<C
     )
 )]
 #[get("/missed-calls")]
-pub async fn list_missed_calls(svc: web::Data<dyn Acc>, tz: web::Data<Tz>, q: ApiQuery<CdrQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_missed_calls(
+    svc: web::Data<dyn Acc>,
+    tz: web::Data<Tz>,
+    q: ApiQuery<CdrQuery>,
+) -> Result<HttpResponse, ApiError> {
     records(svc, **tz, AccTable::MissedCalls, q.0).await
 }
 

@@ -27,14 +27,33 @@ super::area! {
 
 impl CsvColumns for Dialog {
     const COLUMNS: &'static [&'static str] = &[
-        "h_entry", "h_id", "call_id", "from_uri", "to_uri", "state", "state_label", "start", "timeout", "duration",
-        "caller.tag", "caller.contact", "caller.cseq", "caller.socket", "callee.tag", "callee.contact", "callee.cseq",
-        "callee.socket", "req_uri", "source", "node",
+        "h_entry",
+        "h_id",
+        "call_id",
+        "from_uri",
+        "to_uri",
+        "state",
+        "state_label",
+        "start",
+        "timeout",
+        "duration",
+        "caller.tag",
+        "caller.contact",
+        "caller.cseq",
+        "caller.socket",
+        "callee.tag",
+        "callee.contact",
+        "callee.cseq",
+        "callee.socket",
+        "req_uri",
+        "source",
+        "node",
     ];
 }
 
 impl CsvColumns for DialogRecord {
-    const COLUMNS: &'static [&'static str] = &["id", "call_id", "src_user", "dst_user", "start_time", "end_time", "duration"];
+    const COLUMNS: &'static [&'static str] =
+        &["id", "call_id", "src_user", "dst_user", "start_time", "end_time", "duration"];
 }
 
 /// Active dialogs from Kamailio's memory (`dlg.list`, per node or all nodes), or the
@@ -51,7 +70,11 @@ impl CsvColumns for DialogRecord {
     )
 )]
 #[get("/dialogs")]
-pub async fn list_dialogs(svc: web::Data<dyn Dialogs>, tz: web::Data<Tz>, q: ApiQuery<DialogsQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_dialogs(
+    svc: web::Data<dyn Dialogs>,
+    tz: web::Data<Tz>,
+    q: ApiQuery<DialogsQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     if q.format == Some(ListFormat::Csv) {
         let what = match q.source.unwrap_or_default() {
@@ -75,7 +98,10 @@ pub async fn list_dialogs(svc: web::Data<dyn Dialogs>, tz: web::Data<Tz>, q: Api
     responses((status = 200, description = "Statistics", body = DialogStats), BadRequest, BadGateway, Unavailable)
 )]
 #[get("/dialogs/stats")]
-pub async fn dialog_stats(svc: web::Data<dyn Dialogs>, q: ApiQuery<NodeQuery>) -> Result<web::Json<DialogStats>, ApiError> {
+pub async fn dialog_stats(
+    svc: web::Data<dyn Dialogs>,
+    q: ApiQuery<NodeQuery>,
+) -> Result<web::Json<DialogStats>, ApiError> {
     Ok(web::Json(svc.stats(q.node.as_deref()).await?))
 }
 
@@ -93,7 +119,11 @@ pub async fn dialog_stats(svc: web::Data<dyn Dialogs>, q: ApiQuery<NodeQuery>) -
     )
 )]
 #[get("/dialogs/history")]
-pub async fn dialog_history(svc: web::Data<dyn Dialogs>, tz: web::Data<Tz>, q: ApiQuery<HistoryQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn dialog_history(
+    svc: web::Data<dyn Dialogs>,
+    tz: web::Data<Tz>,
+    q: ApiQuery<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = q.0;
     if q.format == Some(ListFormat::Csv) {
         let svc = svc.into_inner();
@@ -108,8 +138,14 @@ pub async fn dialog_history(svc: web::Data<dyn Dialogs>, tz: web::Data<Tz>, q: A
 
 /// (h_entry, h_id) from the path, named in the error when wrong.
 fn dialog_key(path: &(String, String)) -> Result<(u32, u32), ApiError> {
-    let e = path.0.parse::<u32>().map_err(|_| ApiError::bad_path("h_entry", format!("must be a whole number, got {:?}", path.0)))?;
-    let i = path.1.parse::<u32>().map_err(|_| ApiError::bad_path("h_id", format!("must be a whole number, got {:?}", path.1)))?;
+    let e = path
+        .0
+        .parse::<u32>()
+        .map_err(|_| ApiError::bad_path("h_entry", format!("must be a whole number, got {:?}", path.0)))?;
+    let i = path
+        .1
+        .parse::<u32>()
+        .map_err(|_| ApiError::bad_path("h_id", format!("must be a whole number, got {:?}", path.1)))?;
     Ok((e, i))
 }
 

@@ -93,9 +93,16 @@ impl KnownPaths {
 
 /// Unknown `/api/...` requests answer problem+json, not the SPA: 405 (with `Allow`) for
 /// a known path with another method, else 404.
-pub async fn api_not_found(req: HttpRequest, known: web::Data<KnownPaths>) -> Result<actix_web::HttpResponse, ApiError> {
+pub async fn api_not_found(
+    req: HttpRequest,
+    known: web::Data<KnownPaths>,
+) -> Result<actix_web::HttpResponse, ApiError> {
     if let Some((_, allow)) = known.0.iter().find(|(def, _)| def.is_match(req.path())) {
-        return Err(ApiError::MethodNotAllowed { method: req.method().to_string(), path: req.path().to_string(), allow: allow.clone() });
+        return Err(ApiError::MethodNotAllowed {
+            method: req.method().to_string(),
+            path: req.path().to_string(),
+            allow: allow.clone(),
+        });
     }
     Err(ApiError::NotFound(format!("There is no API resource at {} {}", req.method(), req.path())))
 }

@@ -12,10 +12,11 @@ async fn call(state: &AppState, req: test::TestRequest) -> (u16, Value, actix_we
     let known = web::Data::new(KnownPaths::from_doc(&crate::openapi::document()));
     let s = state.clone();
     let app = test::init_service(
-        App::new()
-            .app_data(known)
-            .app_data(web::Data::new(state.tz))
-            .service(web::scope("/api/v1").configure(move |cfg| routes::configure(cfg, &s)).default_service(web::to(routes::api_not_found))),
+        App::new().app_data(known).app_data(web::Data::new(state.tz)).service(
+            web::scope("/api/v1")
+                .configure(move |cfg| routes::configure(cfg, &s))
+                .default_service(web::to(routes::api_not_found)),
+        ),
     )
     .await;
     let resp = test::call_service(&app, req.to_request()).await;
@@ -31,7 +32,11 @@ fn get(uri: &str) -> test::TestRequest {
 }
 
 fn users() -> FakeNode {
-    FakeNode::with_users(&[("alice", &["sip:alice@10.0.0.1", "sip:alice@10.0.0.2"]), ("bob", &["sip:bob@10.0.0.3"]), ("carol", &["sip:carol@10.0.0.4"])])
+    FakeNode::with_users(&[
+        ("alice", &["sip:alice@10.0.0.1", "sip:alice@10.0.0.2"]),
+        ("bob", &["sip:bob@10.0.0.3"]),
+        ("carol", &["sip:carol@10.0.0.4"]),
+    ])
 }
 
 fn dialog(e: u32, i: u32) -> Value {
@@ -40,7 +45,10 @@ fn dialog(e: u32, i: u32) -> Value {
 
 #[actix_web::test]
 async fn memory_registrations_merge_nodes_page_by_page() {
-    let state = fake_state(FakeDb::default(), &[("edge1", users()), ("edge2", FakeNode::with_users(&[("dave", &["sip:dave@10.0.0.5"])]))]);
+    let state = fake_state(
+        FakeDb::default(),
+        &[("edge1", users()), ("edge2", FakeNode::with_users(&[("dave", &["sip:dave@10.0.0.5"])]))],
+    );
     let mut seen = vec![];
     let mut cursor: Option<String> = None;
     loop {
@@ -61,7 +69,13 @@ async fn memory_registrations_merge_nodes_page_by_page() {
     }
     assert_eq!(
         seen,
-        ["edge1/sip:alice@10.0.0.1", "edge1/sip:alice@10.0.0.2", "edge1/sip:bob@10.0.0.3", "edge1/sip:carol@10.0.0.4", "edge2/sip:dave@10.0.0.5"]
+        [
+            "edge1/sip:alice@10.0.0.1",
+            "edge1/sip:alice@10.0.0.2",
+            "edge1/sip:bob@10.0.0.3",
+            "edge1/sip:carol@10.0.0.4",
+            "edge2/sip:dave@10.0.0.5"
+        ]
     );
 }
 
@@ -83,7 +97,10 @@ async fn csv_downloads_the_whole_filtered_list() {
 #[actix_web::test]
 async fn bad_input_is_a_400_naming_it_and_changes_nothing() {
     let node = users();
-    let state = fake_state(FakeDb::default(), &[("kamailio", node.clone()), ("other", FakeNode::with_dialogs(vec![dialog(1, 2)]))]);
+    let state = fake_state(
+        FakeDb::default(),
+        &[("kamailio", node.clone()), ("other", FakeNode::with_dialogs(vec![dialog(1, 2)]))],
+    );
     for (uri, param) in [
         ("/api/v1/registrations?limit=0", "Query parameter `limit`"),
         ("/api/v1/registrations?source=disk", "Query parameter `source`"),
@@ -99,7 +116,8 @@ async fn bad_input_is_a_400_naming_it_and_changes_nothing() {
         assert_eq!(headers.get("content-type").unwrap(), "application/problem+json");
         assert!(body["detail"].as_str().unwrap().starts_with(param), "{uri}: {body}");
     }
-    let (status, body, ..) = call(&state, test::TestRequest::delete().uri("/api/v1/registrations/alice/contacts")).await;
+    let (status, body, ..) =
+        call(&state, test::TestRequest::delete().uri("/api/v1/registrations/alice/contacts")).await;
     assert_eq!(status, 400, "{body}");
     assert!(body["detail"].as_str().unwrap().contains("`contact`"));
     assert!(node.removed().is_empty());
@@ -107,7 +125,10 @@ async fn bad_input_is_a_400_naming_it_and_changes_nothing() {
 
 #[actix_web::test]
 async fn a_cursor_naming_another_node_is_a_400_for_every_memory_list() {
-    let state = fake_state(FakeDb::default(), &[("a", FakeNode::with_dialogs(vec![dialog(1, 1), dialog(1, 2)])), ("b", users())]);
+    let state = fake_state(
+        FakeDb::default(),
+        &[("a", FakeNode::with_dialogs(vec![dialog(1, 1), dialog(1, 2)])), ("b", users())],
+    );
     let (_, page, ..) = call(&state, get("/api/v1/dialogs?node=a&limit=1")).await;
     let c = page["next_cursor"].as_str().unwrap().to_string();
     let (status, body, ..) = call(&state, get(&format!("/api/v1/dialogs?node=b&cursor={c}"))).await;
@@ -122,7 +143,9 @@ async fn a_cursor_naming_another_node_is_a_400_for_every_memory_list() {
 #[actix_web::test]
 async fn undeclared_methods_are_405_with_allow_and_unknown_paths_404() {
     let state = fake_state(FakeDb::default(), &[("kamailio", users())]);
-    let (status, body, headers, _) = call(&state, test::TestRequest::default().method(actix_web::http::Method::TRACE).uri("/api/v1/registrations")).await;
+    let (status, body, headers, _) =
+        call(&state, test::TestRequest::default().method(actix_web::http::Method::TRACE).uri("/api/v1/registrations"))
+            .await;
     assert_eq!(status, 405, "{body}");
     assert_eq!(headers.get("allow").unwrap(), "GET");
     let (status, _, headers, _) = call(&state, test::TestRequest::put().uri("/api/v1/registrations/alice")).await;

@@ -25,9 +25,30 @@ super::area! {
 
 impl CsvColumns for Registration {
     const COLUMNS: &'static [&'static str] = &[
-        "aor", "username", "domain", "contact", "expires", "expires_in", "expiry_state", "user_agent", "received", "socket",
-        "q", "call_id", "cseq", "last_modified", "path", "instance", "reg_id", "ruid", "flags", "cflags", "methods",
-        "ul_state", "source", "node",
+        "aor",
+        "username",
+        "domain",
+        "contact",
+        "expires",
+        "expires_in",
+        "expiry_state",
+        "user_agent",
+        "received",
+        "socket",
+        "q",
+        "call_id",
+        "cseq",
+        "last_modified",
+        "path",
+        "instance",
+        "reg_id",
+        "ruid",
+        "flags",
+        "cflags",
+        "methods",
+        "ul_state",
+        "source",
+        "node",
     ];
 }
 

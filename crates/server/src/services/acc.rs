@@ -41,7 +41,10 @@ impl Acc for AccService {
         let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
         let after = match q.cursor.as_deref().map(cursor::decode::<RecordsCursor>).transpose()? {
             Some(c) if c.tb != table.name() => {
-                return Err(ApiError::bad_param("cursor", format!("belongs to the list of `{}`; start again without a cursor", c.tb)))
+                return Err(ApiError::bad_param(
+                    "cursor",
+                    format!("belongs to the list of `{}`; start again without a cursor", c.tb),
+                ))
             }
             c => c.map(|c| c.at),
         };

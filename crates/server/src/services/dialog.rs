@@ -38,7 +38,12 @@ enum DialogCursor {
 
 fn filter_of(q: &DialogsQuery) -> DialogFilter {
     let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
-    DialogFilter { call_id: text(&q.call_id), from_uri: text(&q.from_uri), to_uri: text(&q.to_uri), state: q.state.map(i64::from) }
+    DialogFilter {
+        call_id: text(&q.call_id),
+        from_uri: text(&q.from_uri),
+        to_uri: text(&q.to_uri),
+        state: q.state.map(i64::from),
+    }
 }
 
 /// The memory source has no server-side filter: `dlg.list` gives every dialog.
@@ -74,7 +79,8 @@ impl Dialogs for DialogService {
         let limit = query.limit.unwrap_or(DEFAULT_LIMIT) as usize;
         let filter = filter_of(query);
         let after = query.cursor.as_deref().map(cursor::decode::<DialogCursor>).transpose()?;
-        let wrong_cursor = || ApiError::bad_param("cursor", "belongs to the other `source`; start again without a cursor");
+        let wrong_cursor =
+            || ApiError::bad_param("cursor", "belongs to the other `source`; start again without a cursor");
         match query.source.unwrap_or_default() {
             DialogSource::Memory => {
                 let after = match after {
@@ -85,7 +91,8 @@ impl Dialogs for DialogService {
                 let nodes = self.nodes.some(query.node.as_deref())?;
                 let filter = &filter;
                 let (items, next) = merged_page(&nodes, after, limit, |node, at, want| async move {
-                    let mut ds: Vec<Dialog> = self.node_dialogs(node).await?.into_iter().filter(|d| matches(d, filter)).collect();
+                    let mut ds: Vec<Dialog> =
+                        self.node_dialogs(node).await?.into_iter().filter(|d| matches(d, filter)).collect();
                     ds.sort_by_key(|d| (d.h_entry, d.h_id));
                     if let Some(at) = at {
                         ds.retain(|d| (d.h_entry, d.h_id) > at);
@@ -149,7 +156,12 @@ impl Dialogs for DialogService {
         if !node.rpc.end(e, i).await? {
             return Err(no_such_dialog(node, e, i));
         }
-        let change = Change { action: "dialog.end", target: format!("{e}:{i}"), node: Some(node.name.clone()), detail: json!({"h_entry": e, "h_id": i}) };
+        let change = Change {
+            action: "dialog.end",
+            target: format!("{e}:{i}"),
+            node: Some(node.name.clone()),
+            detail: json!({"h_entry": e, "h_id": i}),
+        };
         self.audit.record(actor, &change);
         Ok(change)
     }

@@ -13,8 +13,8 @@ use kamscope_api_types::health::{CheckStatus, Health, HealthCheck};
 use kamscope_db::AccDb;
 
 use super::nodes::{Node, Nodes};
-use crate::cache::Coalesced;
 use super::DbProbe;
+use crate::cache::Coalesced;
 
 #[async_trait]
 pub trait Monitoring: Send + Sync {
@@ -43,7 +43,9 @@ impl MonitoringService {
     /// Every node's snapshot, from the round now running or finished within the TTL.
     async fn snapshots(&self) -> Arc<Vec<NodeSnapshot>> {
         let nodes: Vec<Node> = self.nodes.all().to_vec();
-        self.snapshots.get(move || async move { Arc::new(futures::future::join_all(nodes.into_iter().map(snapshot)).await) }).await
+        self.snapshots
+            .get(move || async move { Arc::new(futures::future::join_all(nodes.into_iter().map(snapshot)).await) })
+            .await
     }
 }
 
@@ -62,7 +64,12 @@ impl Monitoring for MonitoringService {
             Ok(_) => (None, Some("today's figures are being recounted".into())),
             Err(e) => (None, Some(e)),
         };
-        Dashboard { generated_at: now.fixed_offset(), nodes: snaps.iter().map(overview).collect(), calls_today, calls_today_error }
+        Dashboard {
+            generated_at: now.fixed_offset(),
+            nodes: snaps.iter().map(overview).collect(),
+            calls_today,
+            calls_today_error,
+        }
     }
 
     async fn health(&self) -> Health {
@@ -97,18 +104,11 @@ async fn snapshot(node: Node) -> NodeSnapshot {
     let rpc = &node.rpc;
     let (version, uptime, processes, stats) =
         tokio::join!(rpc.version(), rpc.uptime(), rpc.process_count(), rpc.fetch(&STAT_GROUPS));
-    let data = (|| {
-        Ok(NodeData {
-            version: version?,
-            uptime_seconds: uptime?.uptime,
-            processes: processes?,
-            stats: stats?,
-        })
-    })()
-    .map_err(|e: kamscope_rpc::RpcError| e.to_string());
+    let data =
+        (|| Ok(NodeData { version: version?, uptime_seconds: uptime?.uptime, processes: processes?, stats: stats? }))()
+            .map_err(|e: kamscope_rpc::RpcError| e.to_string());
     NodeSnapshot { name: node.name, latency_ms: (start.elapsed().as_secs_f64() * 100_000.0).round() / 100.0, data }
 }
-
 
 fn overview(s: &NodeSnapshot) -> NodeOverview {
     match &s.data {

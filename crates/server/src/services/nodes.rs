@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
 use super::KamailioNode;
+use crate::error::ApiError;
 
 #[derive(Clone)]
 pub struct Node {
@@ -55,7 +55,9 @@ impl Nodes {
     pub fn some(&self, raw: Option<&str>) -> Result<Vec<&Node>, ApiError> {
         match raw.map(str::trim).filter(|s| !s.is_empty()) {
             Some("all") => Ok(self.0.iter().collect()),
-            Some(name) => self.0.iter().find(|n| n.name == name).map(|n| vec![n]).ok_or_else(|| self.unknown(name, true)),
+            Some(name) => {
+                self.0.iter().find(|n| n.name == name).map(|n| vec![n]).ok_or_else(|| self.unknown(name, true))
+            }
             None => Ok(vec![&self.0[0]]),
         }
     }
@@ -87,7 +89,10 @@ where
         None => (0, None),
         Some(c) => {
             let idx = nodes.iter().position(|n| n.name == c.n).ok_or_else(|| {
-                ApiError::bad_param("cursor", "belongs to a node this list does not cover; start again without a cursor")
+                ApiError::bad_param(
+                    "cursor",
+                    "belongs to a node this list does not cover; start again without a cursor",
+                )
             })?;
             (idx, c.at)
         }
@@ -128,7 +133,8 @@ mod tests {
                 let size = sizes[all.iter().position(|n| n.name == node.name).unwrap()];
                 async move {
                     let start = after.map_or(0, |k| k + 1);
-                    let items: Vec<(String, usize)> = (start..size).take(want).map(|i| (node.name.clone(), i)).collect();
+                    let items: Vec<(String, usize)> =
+                        (start..size).take(want).map(|i| (node.name.clone(), i)).collect();
                     let more = (start + items.len() < size).then(|| items.last().map(|x| x.1)).flatten();
                     Ok((items, more))
                 }

@@ -28,7 +28,13 @@ pub trait Usrloc: Send + Sync {
     /// Every contact of the AoR (`ul.rm`).
     async fn delete_aor(&self, actor: &Actor, aor: &str, node: Option<&str>) -> Result<Change, ApiError>;
     /// One contact of the AoR (`ul.rm_contact`).
-    async fn delete_contact(&self, actor: &Actor, aor: &str, contact: &str, node: Option<&str>) -> Result<Change, ApiError>;
+    async fn delete_contact(
+        &self,
+        actor: &Actor,
+        aor: &str,
+        contact: &str,
+        node: Option<&str>,
+    ) -> Result<Change, ApiError>;
 }
 
 /// Which AoRs this Kamailio keys, as usrloc's `use_domain` and the served domains say.
@@ -127,7 +133,10 @@ impl Usrloc for UsrlocService {
         let now = Utc::now();
         let contacts = contacts
             .into_iter()
-            .map(|c| Registration { node: Some(node.name.clone()), ..to_registration(&aor, c, self.policy.use_domain, now, self.tz) })
+            .map(|c| Registration {
+                node: Some(node.name.clone()),
+                ..to_registration(&aor, c, self.policy.use_domain, now, self.tz)
+            })
             .collect();
         Ok(Aor { aor, contacts })
     }
@@ -148,7 +157,13 @@ impl Usrloc for UsrlocService {
         Ok(change)
     }
 
-    async fn delete_contact(&self, actor: &Actor, raw: &str, contact: &str, node: Option<&str>) -> Result<Change, ApiError> {
+    async fn delete_contact(
+        &self,
+        actor: &Actor,
+        raw: &str,
+        contact: &str,
+        node: Option<&str>,
+    ) -> Result<Change, ApiError> {
         let contact = contact.trim();
         let aor = self.policy.resolve(raw)?;
         let node = self.nodes.one(node)?;
@@ -205,7 +220,10 @@ mod tests {
         assert!(node.removed().is_empty(), "ul.rm must not run for an unknown AoR");
         let c = s.delete_contact(&Actor::default(), "alice", "sip:alice@10.0.0.2", None).await.unwrap();
         assert_eq!(c.detail, json!({"contacts": ["sip:alice@10.0.0.2"]}));
-        assert!(matches!(s.delete_contact(&Actor::default(), "alice", "sip:alice@10.0.0.9", None).await, Err(ApiError::NotFound(_))));
+        assert!(matches!(
+            s.delete_contact(&Actor::default(), "alice", "sip:alice@10.0.0.9", None).await,
+            Err(ApiError::NotFound(_))
+        ));
         let c = s.delete_aor(&Actor::default(), "alice@example.org", None).await.unwrap();
         assert_eq!((c.target.as_str(), c.action), ("alice", "usrloc.delete_aor"));
         assert_eq!(node.removed(), vec!["alice sip:alice@10.0.0.2".to_string(), "alice".to_string()]);
