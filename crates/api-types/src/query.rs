@@ -149,6 +149,49 @@ pub struct CdrQuery {
     pub cursor: Option<String>,
 }
 
+/// `GET /calls`: answered calls, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CallsQuery {
+    /// `acc` (INVITE/BYE pairs, default) or `acc_cdrs`.
+    pub source: Option<crate::acc::CallSource>,
+    /// The caller (`src_user`) exactly.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 64))]
+    pub caller: Option<String>,
+    /// The callee (`dst_user`) exactly.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 64))]
+    pub callee: Option<String>,
+    /// Exact Call-ID.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub call_id: Option<String>,
+    /// Calls that started from this time on (RFC 3339 with offset).
+    pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Calls that started before this time (RFC 3339 with offset).
+    pub to: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// `csv` downloads the whole filtered list (`limit`/`cursor` do not apply).
+    pub format: Option<ListFormat>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
+/// `GET /cdrs/kpis`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct KpiQuery {
+    /// From this time on (RFC 3339 with offset); default: today's start in the reporting zone.
+    pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Before this time; default: `from` + 1 day. At most 93 days after `from`.
+    pub to: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// `hour` (default), `day`, `caller` or `callee`.
+    pub group_by: Option<crate::acc::KpiGroup>,
+}
+
 /// `GET /cdrs/stats`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -171,7 +214,7 @@ pub struct JobsQuery {
     pub cursor: Option<String>,
 }
 
-paged!(RegistrationsQuery, DialogsQuery, HistoryQuery, JobsQuery, CdrQuery);
+paged!(RegistrationsQuery, DialogsQuery, HistoryQuery, JobsQuery, CdrQuery, CallsQuery);
 
 /// `node=` of calls that go to one Kamailio node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
