@@ -39,6 +39,8 @@ pub struct CdrFilter {
     pub sip_code: Option<u16>,
     /// Upper case.
     pub method: Option<String>,
+    /// Only rows with a 2xx `sip_code`.
+    pub answered_only: bool,
 }
 
 /// Where a newest-first page ended: the row's time as the backend stores it (a
@@ -86,6 +88,10 @@ pub trait AccDb: Send + Sync {
         limit: u64,
         after: Option<CdrCursor>,
     ) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError>;
+    /// Every row of `table` with one of these Call-IDs (acc's `callid` index).
+    async fn records_of_calls(&self, table: AccTable, call_ids: &[String]) -> Result<Vec<Cdr>, DbError>;
+    /// Every row of `table` the filter selects, newest first (callers bound it by time).
+    async fn all_records(&self, table: AccTable, f: &CdrFilter) -> Result<Vec<Cdr>, DbError>;
 }
 
 /// Any column as text: extra columns may be numbers.
@@ -223,6 +229,33 @@ impl AccDb for KamailioDb {
         limit: u64,
         after: Option<CdrCursor>,
     ) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError> {
+        let rows = self.select_records(table, f, Some(limit), after, None).await?;
+        Ok(keyset_tail(rows, limit))
+    }
+
+    async fn records_of_calls(&self, table: AccTable, call_ids: &[String]) -> Result<Vec<Cdr>, DbError> {
+        let mut out = Vec::new();
+        for chunk in call_ids.chunks(500) {
+            let rows = self.select_records(table, &CdrFilter::default(), None, None, Some(chunk)).await?;
+            out.extend(rows.into_iter().map(|(c, _)| c));
+        }
+        Ok(out)
+    }
+
+    async fn all_records(&self, table: AccTable, f: &CdrFilter) -> Result<Vec<Cdr>, DbError> {
+        Ok(self.select_records(table, f, None, None, None).await?.into_iter().map(|(c, _)| c).collect())
+    }
+}
+
+impl KamailioDb {
+    async fn select_records(
+        &self,
+        table: AccTable,
+        f: &CdrFilter,
+        limit: Option<u64>,
+        after: Option<CdrCursor>,
+        call_ids: Option<&[String]>,
+    ) -> Result<Vec<(Cdr, CdrCursor)>, DbError> {
         let name = table.name();
         let have = self.columns(name).await?;
         let mut needed = Vec::new();
@@ -260,6 +293,12 @@ impl AccDb for KamailioDb {
         if let Some(c) = f.sip_code {
             q.and_where(col("sip_code").eq(c.to_string()));
         }
+        if f.answered_only {
+            q.and_where(col("sip_code").like("2%"));
+        }
+        if let Some(ids) = call_ids {
+            q.and_where(col("callid").is_in(ids.iter().cloned()));
+        }
         if let Some(from) = f.from {
             q.and_where(col("time").gte(datetime_value(self.backend, from, self.zones.stored)));
         }
@@ -274,9 +313,10 @@ impl AccDb for KamailioDb {
                     .add(Cond::any().add(col("time").lt(c.t.value())).add(col("id").lt(c.id))),
             );
         }
-        q.order_by((t.clone(), Alias::new("time")), Order::Desc)
-            .order_by((t.clone(), Alias::new("id")), Order::Desc)
-            .limit(limit + 1);
+        q.order_by((t.clone(), Alias::new("time")), Order::Desc).order_by((t.clone(), Alias::new("id")), Order::Desc);
+        if let Some(limit) = limit {
+            q.limit(limit + 1);
+        }
         let rows = self.conn.query_all(self.db_backend().build(&q)).await?;
         let items = rows
             .iter()
@@ -314,7 +354,7 @@ impl AccDb for KamailioDb {
                 (cdr, CdrCursor { t: key, id })
             })
             .collect();
-        Ok(keyset_tail(items, limit))
+        Ok(items)
     }
 }
 

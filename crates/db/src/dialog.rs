@@ -1,14 +1,15 @@
 //! Dialogs from the `dialog` table, and ended calls from acc's `acc_cdrs`.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use kamscope_api_types::dialog::{Dialog, DialogLeg, DialogRecord, DialogSource, DialogState};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use crate::entity::{acc_cdrs, dialog};
 use crate::page::keyset_tail;
-use crate::time::{from_epoch, read_datetime, read_f64, read_i64, read_string, select_datetime};
+use crate::time::{datetime_value, from_epoch, read_datetime, read_f64, read_i64, read_string, select_datetime};
 use crate::usrloc::like_contains;
 use crate::{DbError, KamailioDb};
 
@@ -33,10 +34,32 @@ pub trait DialogDb: Send + Sync {
     /// A page of ended calls from `acc_cdrs`, newest first; cursor: the last id.
     async fn dialog_records(
         &self,
-        call_id: Option<&str>,
+        f: &CdrRecordFilter,
         limit: u64,
         before_id: Option<i64>,
     ) -> Result<(Vec<DialogRecord>, Option<i64>), DbError>;
+    /// Which of these Call-IDs still have a row in the `dialog` table (calls up, with
+    /// dialog's `db_mode` 1 or more).
+    async fn dialog_call_ids(&self, call_ids: &[String]) -> Result<HashSet<String>, DbError>;
+    /// `acc_cdrs` rows for these Call-IDs, plus rows without a Call-ID (what
+    /// `dlg.end_dlg` writes) that started between `from` and `to`.
+    async fn cdrs_for(
+        &self,
+        call_ids: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DialogRecord>, DbError>;
+}
+
+/// Filters of `acc_cdrs` rows; all but the times need `cdr_extra` columns.
+#[derive(Debug, Clone, Default)]
+pub struct CdrRecordFilter {
+    pub call_id: Option<String>,
+    pub caller: Option<String>,
+    pub callee: Option<String>,
+    /// On `start_time`.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
 }
 
 #[async_trait]
@@ -111,16 +134,70 @@ impl DialogDb for KamailioDb {
 
     async fn dialog_records(
         &self,
-        call_id: Option<&str>,
+        f: &CdrRecordFilter,
         limit: u64,
+        before_id: Option<i64>,
+    ) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
+        self.cdr_rows(f, None, Some(limit), before_id).await
+    }
+
+    async fn dialog_call_ids(&self, call_ids: &[String]) -> Result<HashSet<String>, DbError> {
+        use dialog::Column as C;
+        let mut out = HashSet::new();
+        for chunk in call_ids.chunks(500) {
+            let stmt = dialog::Entity::find()
+                .select_only()
+                .column(C::Callid)
+                .filter(C::Callid.is_in(chunk.iter().cloned()))
+                .build(self.db_backend());
+            out.extend(self.conn.query_all(stmt).await?.iter().filter_map(|r| read_string(r, "callid")));
+        }
+        Ok(out)
+    }
+
+    async fn cdrs_for(
+        &self,
+        call_ids: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<DialogRecord>, DbError> {
+        let mut out = Vec::new();
+        if self.columns("acc_cdrs").await?.contains("callid") {
+            for chunk in call_ids.chunks(500) {
+                out.extend(self.cdr_rows(&CdrRecordFilter::default(), Some(chunk), None, None).await?.0);
+            }
+        }
+        // What dlg.end_dlg writes has no Call-ID: such rows that started in the window.
+        let f = CdrRecordFilter { from: Some(from), to: Some(to), ..Default::default() };
+        out.extend(self.cdr_rows(&f, None, None, None).await?.0.into_iter().filter(|r| r.call_id.is_none()));
+        Ok(out)
+    }
+}
+
+impl KamailioDb {
+    /// `acc_cdrs` rows newest first: a page (`limit`), or every row of `call_ids`.
+    async fn cdr_rows(
+        &self,
+        f: &CdrRecordFilter,
+        call_ids: Option<&[String]>,
+        limit: Option<u64>,
         before_id: Option<i64>,
     ) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
         use acc_cdrs::Column as C;
         // A stock acc_cdrs has only id, start_time, end_time, duration: the rest is
         // `cdr_extra`'s, and lists must work without it.
         let have = self.columns("acc_cdrs").await?;
-        if call_id.is_some() {
-            self.require_columns("acc_cdrs", &["callid"], CDR_EXTRA_HINT).await?;
+        let needed: Vec<&str> = [
+            (f.call_id.is_some() || call_ids.is_some(), "callid"),
+            (f.caller.is_some(), "src_user"),
+            (f.callee.is_some(), "dst_user"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, c)| c)
+        .collect();
+        if !needed.is_empty() {
+            self.require_columns("acc_cdrs", &needed, CDR_EXTRA_HINT).await?;
         }
         let extra: Vec<C> = [(C::SrcUser, "src_user"), (C::DstUser, "dst_user"), (C::Callid, "callid")]
             .into_iter()
@@ -133,15 +210,34 @@ impl DialogDb for KamailioDb {
             .columns(extra)
             .expr_as(select_datetime(self.backend, "acc_cdrs", "start_time"), "start_at")
             .expr_as(select_datetime(self.backend, "acc_cdrs", "end_time"), "end_at");
-        if let Some(c) = call_id {
-            q = q.filter(C::Callid.eq(c.to_string()));
+        if let Some(c) = &f.call_id {
+            q = q.filter(C::Callid.eq(c.clone()));
+        }
+        if let Some(c) = &f.caller {
+            q = q.filter(C::SrcUser.eq(c.clone()));
+        }
+        if let Some(c) = &f.callee {
+            q = q.filter(C::DstUser.eq(c.clone()));
+        }
+        if let Some(t) = f.from {
+            q = q.filter(Expr::col(C::StartTime).gte(datetime_value(self.backend, t, self.zones.stored)));
+        }
+        if let Some(t) = f.to {
+            q = q.filter(Expr::col(C::StartTime).lt(datetime_value(self.backend, t, self.zones.stored)));
+        }
+        if let Some(ids) = call_ids {
+            q = q.filter(C::Callid.is_in(ids.iter().cloned()));
         }
         if let Some(id) = before_id {
             q = q.filter(C::Id.lt(id));
         }
-        let stmt = q.order_by_desc(C::Id).limit(limit + 1).build(self.db_backend());
+        let mut q = q.order_by_desc(C::Id);
+        if let Some(limit) = limit {
+            q = q.limit(limit + 1);
+        }
+        let stmt = q.build(self.db_backend());
         let rows = self.conn.query_all(stmt).await?;
-        let items = rows
+        let items: Vec<(DialogRecord, i64)> = rows
             .iter()
             .map(|r| {
                 let id = read_i64(r, "id").unwrap_or_default();
@@ -157,7 +253,10 @@ impl DialogDb for KamailioDb {
                 (record, id)
             })
             .collect();
-        Ok(keyset_tail(items, limit))
+        Ok(match limit {
+            Some(limit) => keyset_tail(items, limit),
+            None => (items.into_iter().map(|(r, _)| r).collect(), None),
+        })
     }
 }
 
@@ -196,13 +295,16 @@ mod tests {
     #[tokio::test]
     async fn a_stock_acc_cdrs_lists_and_a_call_id_filter_says_what_adds_the_column() {
         let db = db_with(STOCK_ACC_CDRS).await;
-        let (page, next) = db.dialog_records(None, 2, None).await.unwrap();
+        let (page, next) = db.dialog_records(&CdrRecordFilter::default(), 2, None).await.unwrap();
         assert_eq!(page.iter().map(|r| r.id).collect::<Vec<_>>(), [3, 2]);
         assert_eq!((page[0].duration, page[0].call_id.as_deref()), (Some(2.0), None));
         assert_eq!(page[0].end_time.unwrap().to_rfc3339(), "2026-11-26T00:00:02+00:00");
-        let (rest, _) = db.dialog_records(None, 2, next).await.unwrap();
+        let (rest, _) = db.dialog_records(&CdrRecordFilter::default(), 2, next).await.unwrap();
         assert_eq!(rest.iter().map(|r| r.id).collect::<Vec<_>>(), [1]);
-        match db.dialog_records(Some("abc@host"), 2, None).await {
+        match db
+            .dialog_records(&CdrRecordFilter { call_id: Some("abc@host".into()), ..Default::default() }, 2, None)
+            .await
+        {
             Err(e @ DbError::MissingColumns { .. }) => {
                 let text = e.to_string();
                 assert!(text.contains("`callid`") && text.contains("cdr_extra"), "{text}");
@@ -217,7 +319,10 @@ mod tests {
             .replace("duration REAL", "src_user VARCHAR(64), dst_user VARCHAR(64), callid VARCHAR(255), duration REAL");
         let db = db_with(&ddl).await;
         db.conn.execute_unprepared("UPDATE acc_cdrs SET callid = 'c' || id, src_user = 'alice'").await.unwrap();
-        let (page, _) = db.dialog_records(Some("c2"), 10, None).await.unwrap();
+        let (page, _) = db
+            .dialog_records(&CdrRecordFilter { call_id: Some("c2".into()), ..Default::default() }, 10, None)
+            .await
+            .unwrap();
         assert_eq!(page.len(), 1);
         assert_eq!((page[0].call_id.as_deref(), page[0].src_user.as_deref()), (Some("c2"), Some("alice")));
     }

@@ -13,5 +13,5 @@ pub mod usrloc;
 
 pub use acc::{AccDb, AccTable, CdrCursor, CdrFilter, DB_EXTRA_HINT};
 pub use connection::{Backend, DbConfig, DbError, KamailioDb};
-pub use dialog::{DialogDb, DialogFilter};
+pub use dialog::{CdrRecordFilter, DialogDb, DialogFilter};
 pub use usrloc::{LocationCursor, LocationQuery, UsrlocDb};

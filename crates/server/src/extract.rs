@@ -4,8 +4,8 @@ use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, FromRequest, HttpRequest};
 use kamscope_api_types::query::{
-    CdrQuery, CdrStatsQuery, ContactQuery, DialogsQuery, HistoryQuery, JobsQuery, NodeQuery, Paged, RegistrationsQuery,
-    MAX_LIMIT,
+    CallsQuery, CdrQuery, CdrStatsQuery, ContactQuery, DialogsQuery, HistoryQuery, JobsQuery, KpiQuery, NodeQuery,
+    Paged, RegistrationsQuery, MAX_LIMIT,
 };
 use serde::de::DeserializeOwned;
 
@@ -82,11 +82,7 @@ impl QueryRules for CdrQuery {
         if self.sip_code.is_some_and(|c| !(100..=699).contains(&c)) {
             return Err(ApiError::bad_param("sip_code", "must be a SIP status code from 100 to 699"));
         }
-        if let (Some(from), Some(to)) = (self.from, self.to) {
-            if to <= from {
-                return Err(ApiError::bad_param("to", format!("must be after `from` ({from}), got {to}")));
-            }
-        }
+        check_range(self.from, self.to)?;
         if self
             .method
             .as_deref()
@@ -102,6 +98,36 @@ impl QueryRules for CdrQuery {
 }
 
 impl QueryRules for CdrStatsQuery {}
+
+impl QueryRules for CallsQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)?;
+        check_range(self.from, self.to)?;
+        for (name, v) in [("caller", &self.caller), ("callee", &self.callee), ("call_id", &self.call_id)] {
+            non_empty(name, v)?;
+        }
+        Ok(())
+    }
+}
+
+impl QueryRules for KpiQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_range(self.from, self.to)
+    }
+}
+
+/// `to` after `from`, when both are given.
+fn check_range(
+    from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    to: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> Result<(), ApiError> {
+    match (from, to) {
+        (Some(from), Some(to)) if to <= from => {
+            Err(ApiError::bad_param("to", format!("must be after `from` ({from}), got {to}")))
+        }
+        _ => Ok(()),
+    }
+}
 
 impl QueryRules for NodeQuery {
     fn check(&self) -> Result<(), ApiError> {
@@ -132,6 +158,7 @@ fn hint(param: &str) -> Option<String> {
         "sip_code" => Some("must be a SIP status code from 100 to 699".into()),
         "from" | "to" => Some("must be a time in RFC 3339 with its offset, e.g. 2026-12-01T08:00:00+08:00".into()),
         "date" => Some("must be a date as YYYY-MM-DD".into()),
+        "group_by" => Some("must be one of hour, day, caller, callee".into()),
         _ => None,
     }
 }

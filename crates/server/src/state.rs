@@ -58,7 +58,7 @@ impl AppState {
                 audit: audit.clone(),
             }),
             dialog: Arc::new(DialogService { db: db.clone(), nodes: nodes.clone(), tz, audit }),
-            acc: Arc::new(AccService { db: db.clone(), tz }),
+            acc: Arc::new(AccService { db: db.clone(), dialogs: db.clone(), tz }),
             monitoring: Arc::new(MonitoringService::new(db, nodes, tz, ttl)),
             jobs: Arc::new(JobRunner::new(Arc::new(MemoryJobStore::default()), tz)),
             tz,
@@ -77,7 +77,7 @@ pub mod tests {
     use kamscope_api_types::dashboard::CallsToday;
     use kamscope_api_types::dialog::{Dialog, DialogRecord};
     use kamscope_api_types::usrloc::Registration;
-    use kamscope_db::{AccTable, CdrCursor, CdrFilter, DialogFilter, LocationCursor, LocationQuery};
+    use kamscope_db::{AccTable, CdrCursor, CdrFilter, CdrRecordFilter, DialogFilter, LocationCursor, LocationQuery};
     use kamscope_rpc::core::Uptime;
     use kamscope_rpc::dialog::ActiveStats;
     use kamscope_rpc::usrloc::{parse_contacts, UlContact};
@@ -244,11 +244,22 @@ pub mod tests {
         }
         async fn dialog_records(
             &self,
-            _: Option<&str>,
+            _: &CdrRecordFilter,
             _: u64,
             _: Option<i64>,
         ) -> Result<(Vec<DialogRecord>, Option<i64>), DbError> {
             self.up().map(|_| (vec![], None))
+        }
+        async fn dialog_call_ids(&self, _: &[String]) -> Result<std::collections::HashSet<String>, DbError> {
+            self.up().map(|_| Default::default())
+        }
+        async fn cdrs_for(
+            &self,
+            _: &[String],
+            _: chrono::DateTime<chrono::Utc>,
+            _: chrono::DateTime<chrono::Utc>,
+        ) -> Result<Vec<DialogRecord>, DbError> {
+            self.up().map(|_| vec![])
         }
     }
 
@@ -259,6 +270,12 @@ pub mod tests {
             Ok(CallsToday { date, timezone: "UTC".into(), total: 0, answered: 0, failed: 0, missed: 0 })
         }
         async fn hours_on(&self, _: NaiveDate) -> Result<Vec<HourFigures>, DbError> {
+            self.up().map(|_| vec![])
+        }
+        async fn records_of_calls(&self, _: AccTable, _: &[String]) -> Result<Vec<Cdr>, DbError> {
+            self.up().map(|_| vec![])
+        }
+        async fn all_records(&self, _: AccTable, _: &CdrFilter) -> Result<Vec<Cdr>, DbError> {
             self.up().map(|_| vec![])
         }
         async fn records(

@@ -1,8 +1,8 @@
 //! CDRs: Kamailio's acc (`acc`, `missed_calls`). Manual page 3.
 use actix_web::{get, web, HttpResponse};
 use chrono_tz::Tz;
-use kamscope_api_types::acc::{Cdr, CdrStats};
-use kamscope_api_types::query::{CdrQuery, CdrStatsQuery, ListFormat, MAX_LIMIT};
+use kamscope_api_types::acc::{Call, Cdr, CdrStats, Kpis};
+use kamscope_api_types::query::{CallsQuery, CdrQuery, CdrStatsQuery, KpiQuery, ListFormat, MAX_LIMIT};
 use kamscope_api_types::Page;
 use kamscope_db::AccTable;
 
@@ -16,7 +16,7 @@ super::area! {
     tag: "acc",
     description: "CDRs (Kamailio acc: `acc`, `missed_calls`)",
     state: acc,
-    operations: [cdr_stats: Viewer, list_cdrs: Viewer, list_missed_calls: Viewer],
+    operations: [cdr_stats: Viewer, cdr_kpis: Viewer, list_cdrs: Viewer, list_missed_calls: Viewer, list_calls: Viewer],
 }
 
 impl CsvColumns for Cdr {
@@ -36,6 +36,13 @@ impl CsvColumns for Cdr {
         "from_tag",
         "to_tag",
         "extra",
+    ];
+}
+
+impl CsvColumns for Call {
+    const COLUMNS: &'static [&'static str] = &[
+        "call_id", "caller", "callee", "start", "end", "duration", "outcome", "ended_by", "from_tag", "to_tag",
+        "source",
     ];
 }
 
@@ -109,4 +116,64 @@ pub async fn list_missed_calls(
 #[get("/cdrs/stats")]
 pub async fn cdr_stats(svc: web::Data<dyn Acc>, q: ApiQuery<CdrStatsQuery>) -> Result<web::Json<CdrStats>, ApiError> {
     Ok(web::Json(svc.stats(q.date).await?))
+}
+
+/// Calls, newest first, one item per call. `source=acc` (default) pairs each answered
+/// INVITE in `acc` with the BYE of its dialog (same Call-ID and tags, either direction:
+/// `ended_by` says whether the caller or the callee hung up); re-INVITEs are not calls.
+/// A call with no BYE is `up` while its dialog is in Kamailio's `dialog` table (dialog
+/// `db_mode` 1 or more), else it was ended by Kamailio (`dlg.end_dlg`, a timeout: acc
+/// writes no BYE row then) and its end comes from `acc_cdrs` where that has the call.
+/// `source=acc_cdrs` lists acc's CDRs instead: one row per dialog, written when it ends,
+/// failed calls included (duration 0); with `cdr_start_on_confirmed 1` its start is the
+/// answer (as here), with 0 it is the INVITE, so ringing counts in its duration.
+/// Works alike on SQLite, MySQL and PostgreSQL (no stored procedure).
+#[utoipa::path(
+    tag = "acc",
+    params(CallsQuery),
+    responses(
+        (status = 200, description = "One page of calls (or, with `format=csv`, all of them as CSV)",
+            content((Page<Call> = "application/json"), (String = "text/csv"))),
+        BadRequest, Unavailable,
+    )
+)]
+#[get("/calls")]
+pub async fn list_calls(
+    svc: web::Data<dyn Acc>,
+    tz: web::Data<Tz>,
+    q: ApiQuery<CallsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.0;
+    if q.format == Some(ListFormat::Csv) {
+        let svc = svc.into_inner();
+        return csv_export::download("calls", **tz, move |cursor| {
+            let (svc, q) = (svc.clone(), CallsQuery { cursor, limit: Some(MAX_LIMIT), ..q.clone() });
+            async move { svc.calls(&q).await }
+        })
+        .await;
+    }
+    Ok(HttpResponse::Ok().json(svc.calls(&q).await?))
+}
+
+/// Telecom KPIs over `from`..`to` (default: today in the reporting zone), per hour, day,
+/// caller or callee, and in total. A **seizure** is one call attempt: one per (Call-ID,
+/// From tag) over the INVITEs of `acc` and `missed_calls`; 401/407 challenges are
+/// dropped (an attempt only ever challenged is none); re-INVITEs are not counted; the
+/// first 2xx decides, else the last final reply.
+/// **ASR** = answered (2xx) / seizures (ITU-T E.411). **NER** = seizures ending in 2xx,
+/// 486, 480, 600 or 603 / seizures (ITU-T E.425: answered, user busy, no answer, refused,
+/// mapped to SIP). **SER** = answered / (seizures - 3xx) and **SEER** = (2xx, 480, 486,
+/// 600, 603) / (seizures - 3xx) (RFC 6076 §4.5, §4.6: redirects leave the denominator).
+/// **ACD** = mean seconds from answer to the dialog's first BYE, over the answered calls
+/// that have ended. A 487 (the caller cancelled before the answer) is a seizure that is
+/// neither answered nor effective, so it lowers ASR, NER, SER and SEER; `cancelled`
+/// counts them so they can be told apart from network failures. Ratios are 0 to 1.
+#[utoipa::path(
+    tag = "acc",
+    params(KpiQuery),
+    responses((status = 200, description = "The KPIs", body = Kpis), BadRequest, Unavailable)
+)]
+#[get("/cdrs/kpis")]
+pub async fn cdr_kpis(svc: web::Data<dyn Acc>, q: ApiQuery<KpiQuery>) -> Result<web::Json<Kpis>, ApiError> {
+    Ok(web::Json(svc.kpis(&q).await?))
 }

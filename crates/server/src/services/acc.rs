@@ -4,10 +4,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::Utc;
 use chrono_tz::Tz;
-use kamscope_api_types::acc::{Cdr, CdrStats};
-use kamscope_api_types::query::{CdrQuery, DEFAULT_LIMIT};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Duration, FixedOffset, TimeZone};
+use kamscope_api_types::acc::{Call, CallOutcome, CallSource, Cdr, CdrStats, EndedBy, KpiGroup, KpiRow, Kpis};
+use kamscope_api_types::dialog::DialogRecord;
+use kamscope_api_types::query::{CallsQuery, CdrQuery, KpiQuery, DEFAULT_LIMIT};
 use kamscope_api_types::Page;
-use kamscope_db::{AccDb, AccTable, CdrCursor, CdrFilter};
+use kamscope_db::{AccDb, AccTable, CdrCursor, CdrFilter, CdrRecordFilter, DialogDb};
 use serde::{Deserialize, Serialize};
 
 use crate::cursor;
@@ -19,6 +23,10 @@ pub trait Acc: Send + Sync {
     async fn records(&self, table: AccTable, q: &CdrQuery) -> Result<Page<Cdr>, ApiError>;
     /// A day's figures in the reporting zone (default today), with the hours.
     async fn stats(&self, date: Option<chrono::NaiveDate>) -> Result<CdrStats, ApiError>;
+    /// Answered calls, newest first: INVITE paired with BYE (`acc`), or `acc_cdrs`.
+    async fn calls(&self, q: &CallsQuery) -> Result<Page<Call>, ApiError>;
+    /// Telecom KPIs over a time range, grouped.
+    async fn kpis(&self, q: &KpiQuery) -> Result<Kpis, ApiError>;
 }
 
 /// A cursor names its table, so one from `acc` cannot page `missed_calls`.
@@ -29,8 +37,18 @@ struct RecordsCursor {
     at: CdrCursor,
 }
 
+/// Where a calls page ended: the source and the last row examined.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "s", rename_all = "snake_case")]
+enum CallsCursor {
+    Acc(CdrCursor),
+    AccCdrs { id: i64 },
+}
+
 pub struct AccService {
     pub db: Arc<dyn AccDb>,
+    /// For calls: the `dialog` table (still up?) and `acc_cdrs`.
+    pub dialogs: Arc<dyn DialogDb>,
     /// The reporting zone.
     pub tz: Tz,
 }
@@ -57,10 +75,137 @@ impl Acc for AccService {
             to: q.to.map(|t| t.with_timezone(&Utc)),
             sip_code: q.sip_code,
             method: text(&q.method).map(|m| m.to_uppercase()),
+            answered_only: false,
         };
         let (items, next) = self.db.records(table, &filter, limit.into(), after).await?;
         let tb = table.name().to_string();
         Ok(Page { items, next_cursor: next.map(|at| cursor::encode(&RecordsCursor { tb, at })) })
+    }
+
+    async fn calls(&self, q: &CallsQuery) -> Result<Page<Call>, ApiError> {
+        let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+        let after = q.cursor.as_deref().map(cursor::decode::<CallsCursor>).transpose()?;
+        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let wrong = || ApiError::bad_param("cursor", "belongs to the other `source`; start again without a cursor");
+        let (from, to) = (q.from.map(|t| t.with_timezone(&Utc)), q.to.map(|t| t.with_timezone(&Utc)));
+        match q.source.unwrap_or_default() {
+            CallSource::AccCdrs => {
+                let before = match after {
+                    None => None,
+                    Some(CallsCursor::AccCdrs { id }) => Some(id),
+                    Some(CallsCursor::Acc(_)) => return Err(wrong()),
+                };
+                let f = CdrRecordFilter {
+                    call_id: text(&q.call_id),
+                    caller: text(&q.caller),
+                    callee: text(&q.callee),
+                    from,
+                    to,
+                };
+                let (rows, next) = self.dialogs.dialog_records(&f, limit.into(), before).await?;
+                let items = rows.into_iter().map(cdr_call).collect();
+                Ok(Page { items, next_cursor: next.map(|id| cursor::encode(&CallsCursor::AccCdrs { id })) })
+            }
+            CallSource::Acc => {
+                let after = match after {
+                    None => None,
+                    Some(CallsCursor::Acc(c)) => Some(c),
+                    Some(CallsCursor::AccCdrs { .. }) => return Err(wrong()),
+                };
+                let f = CdrFilter {
+                    caller: text(&q.caller),
+                    callee: text(&q.callee),
+                    call_id: text(&q.call_id),
+                    from,
+                    to,
+                    method: Some("INVITE".into()),
+                    answered_only: true,
+                    sip_code: None,
+                };
+                let (answers, next) = self.db.records(AccTable::Acc, &f, limit.into(), after).await?;
+                let ids: Vec<String> =
+                    answers.iter().map(|c| c.call_id.clone()).collect::<HashSet<_>>().into_iter().collect();
+                let related = self.db.records_of_calls(AccTable::Acc, &ids).await?;
+                let mut calls = pair_calls(&answers, &related);
+                // Answered, no BYE: up while its dialog is there, else Kamailio ended it.
+                let open: Vec<String> =
+                    calls.iter().filter(|c| c.end.is_none()).filter_map(|c| c.call_id.clone()).collect();
+                if !open.is_empty() {
+                    let up = self.dialogs.dialog_call_ids(&open).await?;
+                    let starts: Vec<DateTime<Utc>> = calls
+                        .iter()
+                        .filter(|c| c.end.is_none() && c.call_id.as_ref().is_some_and(|id| !up.contains(id)))
+                        .filter_map(|c| c.start.map(|t| t.with_timezone(&Utc)))
+                        .collect();
+                    let cdrs = match (starts.iter().min(), starts.iter().max()) {
+                        (Some(lo), Some(hi)) => {
+                            self.dialogs.cdrs_for(&open, *lo - Duration::seconds(2), *hi + Duration::seconds(3)).await?
+                        }
+                        _ => vec![],
+                    };
+                    for c in calls.iter_mut().filter(|c| c.end.is_none()) {
+                        if c.call_id.as_ref().is_some_and(|id| up.contains(id)) {
+                            c.outcome = CallOutcome::Up;
+                        } else {
+                            end_by_kamailio(c, &cdrs, self.tz);
+                        }
+                    }
+                }
+                Ok(Page { items: calls, next_cursor: next.map(|c| cursor::encode(&CallsCursor::Acc(c))) })
+            }
+        }
+    }
+
+    async fn kpis(&self, q: &KpiQuery) -> Result<Kpis, ApiError> {
+        let from = match q.from {
+            Some(f) => f,
+            None => {
+                let today = Utc::now().with_timezone(&self.tz).date_naive();
+                let start = today.and_hms_opt(0, 0, 0).expect("midnight");
+                self.tz
+                    .from_local_datetime(&start)
+                    .earliest()
+                    .map(|t| t.fixed_offset())
+                    .unwrap_or_else(|| Utc::now().fixed_offset())
+            }
+        };
+        let to = q.to.unwrap_or(from + Duration::days(1));
+        if to <= from {
+            return Err(ApiError::bad_param("to", format!("must be after `from` ({from}), got {to}")));
+        }
+        if to - from > Duration::days(MAX_KPI_DAYS) {
+            return Err(ApiError::bad_param(
+                "to",
+                format!("is more than {MAX_KPI_DAYS} days after `from`: ask for a shorter range"),
+            ));
+        }
+        let group_by = q.group_by.unwrap_or_default();
+        let f = CdrFilter {
+            method: Some("INVITE".into()),
+            from: Some(from.with_timezone(&Utc)),
+            to: Some(to.with_timezone(&Utc)),
+            ..Default::default()
+        };
+        let (acc, missed) =
+            tokio::join!(self.db.all_records(AccTable::Acc, &f), self.db.all_records(AccTable::MissedCalls, &f));
+        let mut invites = acc?;
+        invites.extend(missed?);
+        let seizures = seizures(invites);
+        let answered: Vec<String> = seizures
+            .iter()
+            .filter(|s| s.answer.is_some())
+            .map(|s| s.call_id.clone())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let byes: Vec<Cdr> = self
+            .db
+            .records_of_calls(AccTable::Acc, &answered)
+            .await?
+            .into_iter()
+            .filter(|c| c.method == "BYE")
+            .collect();
+        Ok(kpis(&seizures, &byes, from, to, group_by, self.tz))
     }
 
     async fn stats(&self, date: Option<chrono::NaiveDate>) -> Result<CdrStats, ApiError> {
@@ -76,5 +221,341 @@ impl Acc for AccService {
             missed: day.missed,
             hourly,
         })
+    }
+}
+
+/// The longest range `/cdrs/kpis` reads at once.
+pub const MAX_KPI_DAYS: i64 = 93;
+
+fn same_dialog(a: &Cdr, b: &Cdr) -> bool {
+    a.call_id == b.call_id
+        && ((a.from_tag == b.from_tag && a.to_tag == b.to_tag) || (a.from_tag == b.to_tag && a.to_tag == b.from_tag))
+}
+
+fn order(c: &Cdr) -> (Option<DateTime<FixedOffset>>, i64) {
+    (c.time, c.id)
+}
+
+/// Each answered INVITE of `answers` (newest first) as a call: re-INVITEs (an earlier
+/// 2xx INVITE of the same dialog, in either direction) left out; ended by the first BYE
+/// of the dialog after it (same Call-ID and tags, either direction: caller or callee).
+pub fn pair_calls(answers: &[Cdr], related: &[Cdr]) -> Vec<Call> {
+    let mut out = Vec::new();
+    for a in answers {
+        let reinvite = related.iter().any(|r| {
+            r.method == "INVITE"
+                && r.sip_code.is_some_and(|c| (200..300).contains(&c))
+                && same_dialog(r, a)
+                && order(r) < order(a)
+        });
+        if reinvite {
+            continue;
+        }
+        let bye = related
+            .iter()
+            .filter(|r| r.method == "BYE" && same_dialog(r, a) && order(r) > order(a))
+            .min_by_key(|r| order(r));
+        let (end, ended_by) = match bye {
+            Some(b) => (b.time, Some(if b.from_tag == a.from_tag { EndedBy::Caller } else { EndedBy::Callee })),
+            None => (None, None),
+        };
+        out.push(Call {
+            call_id: Some(a.call_id.clone()),
+            from_tag: Some(a.from_tag.clone()),
+            to_tag: Some(a.to_tag.clone()),
+            caller: a.src_user.clone(),
+            callee: a.dst_user.clone(),
+            start: a.time,
+            end,
+            duration: match (a.time, end) {
+                (Some(s), Some(e)) => Some((e - s).num_milliseconds() as f64 / 1000.0),
+                _ => None,
+            },
+            outcome: CallOutcome::Ended,
+            ended_by,
+            source: CallSource::Acc,
+        });
+    }
+    out
+}
+
+/// A call with no BYE whose dialog is gone: Kamailio ended it (`dlg.end_dlg`, a
+/// timeout). Its end is the matching `acc_cdrs` row's (by Call-ID, or, for the rows
+/// `dlg.end_dlg` writes without one, by the start time) where there is one.
+fn end_by_kamailio(c: &mut Call, cdrs: &[DialogRecord], tz: Tz) {
+    c.outcome = CallOutcome::Ended;
+    c.ended_by = Some(EndedBy::Kamailio);
+    let near = |r: &DialogRecord| match (r.start_time, c.start) {
+        (Some(a), Some(b)) => (a - b).num_seconds().abs() <= 2,
+        _ => false,
+    };
+    let m = cdrs
+        .iter()
+        .find(|r| r.call_id.is_some() && r.call_id == c.call_id)
+        .or_else(|| cdrs.iter().find(|r| r.call_id.is_none() && near(r)));
+    if let Some(r) = m {
+        c.end = r.end_time.map(|t| t.with_timezone(&tz).fixed_offset());
+        c.duration = r.duration;
+    }
+}
+
+/// An `acc_cdrs` row as a call: acc writes failed calls with duration 0.
+fn cdr_call(r: DialogRecord) -> Call {
+    let answered = r.duration.is_some_and(|d| d > 0.0);
+    Call {
+        call_id: r.call_id,
+        from_tag: None,
+        to_tag: None,
+        caller: r.src_user,
+        callee: r.dst_user,
+        start: r.start_time,
+        end: r.end_time,
+        duration: r.duration,
+        outcome: if answered { CallOutcome::Ended } else { CallOutcome::Failed },
+        ended_by: None,
+        source: CallSource::AccCdrs,
+    }
+}
+
+/// One call attempt.
+#[derive(Debug, Clone)]
+pub struct Seizure {
+    pub call_id: String,
+    pub from_tag: String,
+    pub start: Option<DateTime<FixedOffset>>,
+    pub caller: Option<String>,
+    pub callee: Option<String>,
+    /// The final reply that decides: the first 2xx, else the last one.
+    pub code: u16,
+    /// The answering INVITE row (its time and To tag), when answered.
+    pub answer: Option<Cdr>,
+}
+
+/// Call attempts from INVITE rows of `acc` and `missed_calls`: one per (Call-ID, From
+/// tag); 401/407 challenges dropped (an attempt that was only challenged is none); the
+/// first 2xx decides, else the last final reply (a row in both tables is the same reply
+/// twice, which changes neither); later INVITEs of an answered dialog are re-INVITEs,
+/// also those the callee sends (its From tag is the answer's To tag).
+pub fn seizures(mut invites: Vec<Cdr>) -> Vec<Seizure> {
+    invites.sort_by_key(|c| (c.time, c.id));
+    let mut groups: BTreeMap<(String, String), Vec<&Cdr>> = BTreeMap::new();
+    for c in &invites {
+        if c.sip_code.is_some_and(|code| code != 401 && code != 407) {
+            groups.entry((c.call_id.clone(), c.from_tag.clone())).or_default().push(c);
+        }
+    }
+    let mut out: Vec<Seizure> = groups
+        .into_iter()
+        .map(|((call_id, from_tag), rows)| {
+            let answer =
+                rows.iter().find(|r| r.sip_code.is_some_and(|c| (200..300).contains(&c))).map(|r| (*r).clone());
+            let code = answer.as_ref().or(rows.last().copied()).and_then(|r| r.sip_code).unwrap_or(0);
+            let first = rows[0];
+            Seizure {
+                call_id,
+                from_tag,
+                start: first.time,
+                caller: first.src_user.clone(),
+                callee: first.dst_user.clone(),
+                code,
+                answer,
+            }
+        })
+        .collect();
+    // The callee's re-INVITE: its From tag is the To tag of an answer that came first.
+    let answers: HashMap<(String, String), Option<DateTime<FixedOffset>>> =
+        out.iter().filter_map(|s| s.answer.as_ref().map(|a| ((s.call_id.clone(), a.to_tag.clone()), a.time))).collect();
+    out.retain(|s| match answers.get(&(s.call_id.clone(), s.from_tag.clone())) {
+        Some(answered_at) => *answered_at >= s.start,
+        None => true,
+    });
+    out.sort_by_key(|s| s.start);
+    out
+}
+
+fn ratio(n: i64, d: i64) -> Option<f64> {
+    (d > 0).then(|| (n as f64 / d as f64 * 10_000.0).round() / 10_000.0)
+}
+
+fn row(key: String, ss: &[&Seizure], durations: &HashMap<(String, String), f64>) -> KpiRow {
+    let n = ss.len() as i64;
+    let answered = ss.iter().filter(|s| (200..300).contains(&s.code)).count() as i64;
+    let effective =
+        ss.iter().filter(|s| (200..300).contains(&s.code) || matches!(s.code, 480 | 486 | 600 | 603)).count() as i64;
+    let redirected = ss.iter().filter(|s| (300..400).contains(&s.code)).count() as i64;
+    let cancelled = ss.iter().filter(|s| s.code == 487).count() as i64;
+    let ds: Vec<f64> =
+        ss.iter().filter_map(|s| durations.get(&(s.call_id.clone(), s.from_tag.clone())).copied()).collect();
+    KpiRow {
+        key,
+        seizures: n,
+        answered,
+        effective,
+        redirected,
+        cancelled,
+        asr: ratio(answered, n),
+        ner: ratio(effective, n),
+        ser: ratio(answered, n - redirected),
+        seer: ratio(effective, n - redirected),
+        acd: (!ds.is_empty()).then(|| (ds.iter().sum::<f64>() / ds.len() as f64 * 1000.0).round() / 1000.0),
+    }
+}
+
+/// The KPIs of `seizures` between `from` and `to`, grouped. Hours and days are the
+/// reporting zone's, every one of the range listed (zeros included) so charts have no
+/// gaps; callers and callees by seizures, most first.
+pub fn kpis(
+    seizures: &[Seizure],
+    byes: &[Cdr],
+    from: DateTime<FixedOffset>,
+    to: DateTime<FixedOffset>,
+    group_by: KpiGroup,
+    tz: Tz,
+) -> Kpis {
+    // Duration of each answered seizure: its answer to the dialog's first BYE.
+    let mut durations = HashMap::new();
+    for s in seizures {
+        let Some(a) = &s.answer else { continue };
+        let bye = byes.iter().filter(|b| same_dialog(b, a) && order(b) > order(a)).min_by_key(|b| order(b));
+        if let (Some(b), Some(t0)) = (bye.and_then(|b| b.time), a.time) {
+            durations.insert((s.call_id.clone(), s.from_tag.clone()), (b - t0).num_milliseconds() as f64 / 1000.0);
+        }
+    }
+    let local = |t: DateTime<FixedOffset>| t.with_timezone(&tz);
+    let bucket_start = |t: DateTime<FixedOffset>| -> DateTime<FixedOffset> {
+        let l = local(t);
+        let naive = match group_by {
+            KpiGroup::Day => l.date_naive().and_hms_opt(0, 0, 0).expect("midnight"),
+            _ => l.date_naive().and_hms_opt(chrono::Timelike::hour(&l), 0, 0).expect("an hour"),
+        };
+        tz.from_local_datetime(&naive).earliest().map(|t| t.fixed_offset()).unwrap_or(t)
+    };
+    let rows = match group_by {
+        KpiGroup::Hour | KpiGroup::Day => {
+            // A local day is 23 to 25 hours: 26 hours on, truncated, is the next day's start.
+            let step = if group_by == KpiGroup::Day { Duration::hours(26) } else { Duration::hours(1) };
+            let mut starts = vec![bucket_start(from)];
+            loop {
+                let last = *starts.last().expect("one start");
+                let mut next = bucket_start(last + step);
+                if next <= last {
+                    // The repeated hour of a DST fold maps back: step over it.
+                    next = last + step;
+                }
+                if next >= to {
+                    break;
+                }
+                starts.push(next);
+            }
+            starts
+                .iter()
+                .map(|b| {
+                    let ss: Vec<&Seizure> = seizures.iter().filter(|s| s.start.map(bucket_start) == Some(*b)).collect();
+                    row(b.with_timezone(&tz).fixed_offset().to_rfc3339(), &ss, &durations)
+                })
+                .collect()
+        }
+        KpiGroup::Caller | KpiGroup::Callee => {
+            let mut by: BTreeMap<String, Vec<&Seizure>> = BTreeMap::new();
+            for s in seizures {
+                let who = if group_by == KpiGroup::Caller { &s.caller } else { &s.callee };
+                by.entry(who.clone().unwrap_or_default()).or_default().push(s);
+            }
+            let mut rows: Vec<KpiRow> = by.into_iter().map(|(k, ss)| row(k, &ss, &durations)).collect();
+            rows.sort_by(|a, b| b.seizures.cmp(&a.seizures).then(a.key.cmp(&b.key)));
+            rows
+        }
+    };
+    let all: Vec<&Seizure> = seizures.iter().collect();
+    Kpis {
+        from: from.with_timezone(&tz).fixed_offset(),
+        to: to.with_timezone(&tz).fixed_offset(),
+        group_by,
+        timezone: tz.name().to_string(),
+        rows,
+        total: row("total".into(), &all, &durations),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cdr(id: i64, method: &str, call: &str, from_tag: &str, to_tag: &str, code: u16, secs: i64) -> Cdr {
+        let t = Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap() + Duration::seconds(secs);
+        Cdr {
+            id,
+            method: method.into(),
+            call_id: call.into(),
+            sip_code: Some(code),
+            sip_reason: String::new(),
+            time: Some(t.fixed_offset()),
+            from_tag: from_tag.into(),
+            to_tag: to_tag.into(),
+            src_user: Some("alice".into()),
+            src_domain: None,
+            src_ip: None,
+            dst_ouser: None,
+            dst_user: Some("bob".into()),
+            dst_domain: None,
+            extra: Default::default(),
+        }
+    }
+
+    #[test]
+    fn calls_pair_with_the_bye_of_their_dialog_in_either_direction() {
+        let related = vec![
+            cdr(1, "INVITE", "c1", "a", "b", 200, 0),
+            cdr(2, "INVITE", "c1", "b", "a", 200, 5), // the callee's re-INVITE
+            cdr(3, "BYE", "c1", "b", "a", 200, 12),   // the callee hangs up
+            cdr(4, "INVITE", "c2", "x", "y", 200, 1),
+            cdr(5, "BYE", "c2", "x", "y", 200, 4),    // the caller hangs up
+            cdr(6, "INVITE", "c3", "p", "q", 200, 2), // still up, or ended by Kamailio
+        ];
+        let mut answers: Vec<Cdr> = related.iter().filter(|c| c.method == "INVITE").cloned().collect();
+        answers.reverse();
+        let calls = pair_calls(&answers, &related);
+        let got: Vec<(Option<&str>, Option<f64>, Option<EndedBy>)> =
+            calls.iter().map(|c| (c.call_id.as_deref(), c.duration, c.ended_by)).collect();
+        assert_eq!(
+            got,
+            [
+                (Some("c3"), None, None),
+                (Some("c2"), Some(3.0), Some(EndedBy::Caller)),
+                (Some("c1"), Some(12.0), Some(EndedBy::Callee))
+            ]
+        );
+    }
+
+    #[test]
+    fn seizures_drop_challenges_and_reinvites_and_the_first_answer_decides() {
+        let s = seizures(vec![
+            cdr(1, "INVITE", "c1", "a", "", 407, 0),   // challenged...
+            cdr(2, "INVITE", "c1", "a", "b", 200, 1),  // ...then answered
+            cdr(3, "INVITE", "c1", "a", "b", 200, 30), // a re-INVITE of the caller
+            cdr(4, "INVITE", "c1", "b", "a", 200, 40), // a re-INVITE of the callee
+            cdr(5, "INVITE", "c2", "x", "y", 486, 2),  // busy, in acc...
+            cdr(6, "INVITE", "c2", "x", "y", 486, 2),  // ...and in missed_calls
+            cdr(7, "INVITE", "c3", "p", "", 407, 3),   // only challenged: no attempt
+            cdr(8, "INVITE", "c4", "m", "n", 302, 4),
+            cdr(9, "INVITE", "c5", "k", "l", 487, 5),
+        ]);
+        let got: Vec<(&str, u16)> = s.iter().map(|s| (s.call_id.as_str(), s.code)).collect();
+        assert_eq!(got, [("c1", 200), ("c2", 486), ("c4", 302), ("c5", 487)]);
+        let byes = vec![cdr(10, "BYE", "c1", "a", "b", 200, 61)];
+        let from = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap().fixed_offset();
+        let k = kpis(&s, &byes, from, from + Duration::days(1), KpiGroup::Hour, chrono_tz::Asia::Shanghai);
+        let t = &k.total;
+        assert_eq!((t.seizures, t.answered, t.effective, t.redirected, t.cancelled), (4, 1, 2, 1, 1));
+        assert_eq!(
+            (t.asr, t.ner, t.ser, t.seer, t.acd),
+            (Some(0.25), Some(0.5), Some(0.3333), Some(0.6667), Some(60.0))
+        );
+        // 24 hours from 08:00 Shanghai; the calls at 02:00Z fall in 10:00.
+        assert_eq!(k.rows.len(), 24);
+        assert_eq!(k.rows[0].key, "2026-12-01T08:00:00+08:00");
+        assert_eq!(k.rows[2].seizures, 4);
+        let by_caller = kpis(&s, &byes, from, from + Duration::days(1), KpiGroup::Caller, chrono_tz::UTC);
+        assert_eq!((by_caller.rows.len(), by_caller.rows[0].key.as_str(), by_caller.rows[0].seizures), (1, "alice", 4));
     }
 }

@@ -140,8 +140,9 @@ impl Dialogs for DialogService {
     async fn history(&self, q: &HistoryQuery) -> Result<Page<DialogRecord>, ApiError> {
         let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
         let before = q.cursor.as_deref().map(cursor::decode::<i64>).transpose()?;
-        let call_id = q.call_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let (items, next) = self.db.dialog_records(call_id, limit.into(), before).await?;
+        let call_id = q.call_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let f = kamscope_db::CdrRecordFilter { call_id, ..Default::default() };
+        let (items, next) = self.db.dialog_records(&f, limit.into(), before).await?;
         Ok(Page { items, next_cursor: next.map(|id| cursor::encode(&id)) })
     }
 
