@@ -6,25 +6,42 @@
 #                users <prefix>0001..<prefix>NNNN (5 digits if count > 9999),
 #                Contact sip:<user>@127.0.0.1:<local_port>; rate $LAB_REG_RATE (500/s)
 #   register-one <sip_port> <user> <local_port> [domain] [expires]   (expires 0 = remove that contact)
-#   uas          <sip_port> <answer|busy> <local_port> [user=bob] [max_calls]   UAS in the foreground
+#   uas          <sip_port> <mode> <local_port> [user=bob] [max_calls]   UAS in the foreground
+#                mode: answer | busy (486) | CODE (400-699) | hangup (BYE after $LAB_CALL_HOLD_MS)
+#                      | ring (180, then 487 on CANCEL) | auth (407 first, then 200) | redirect (302)
 #                (register it with register-one <sip_port> <user> <local_port>)
 #   calls        <sip_port> [count=1] [caller=alice] [callee=bob] [uas_port=sip_port+1000]
-#                answered calls (hold $LAB_CALL_HOLD_MS, default 1000 ms)
+#                answered calls, the caller hangs up after $LAB_CALL_HOLD_MS (default 1000 ms)
+#   callee-bye   <sip_port> [count=1] [caller=alice] [callee=hugo] [uas_port=sip_port+1400]
+#                answered calls, the CALLEE hangs up (its UAS sends the BYE) after $LAB_CALL_HOLD_MS
 #   longcall     <sip_port> [count=1] [hold_s=600] [caller=alice] [callee=bob] [uas_port=sip_port+1100]
 #                answered calls held hold_s seconds (ended early by a BYE, e.g. dlg.end_dlg: still success)
-#   failed       <sip_port> <busy|unknown> [count=1] [callee] [caller=alice] [uas_port=sip_port+1200]
-#                busy: callee (default carl) registered to a UAS answering 486
+#   failed       <sip_port> <busy|unknown|CODE> [count=1] [callee] [caller=alice] [uas_port]
+#                busy: callee (default carl) registered to a UAS answering 486 (uas_port sip_port+1200)
+#                CODE (400-699): callee (default rej<CODE>, carl for 486) registered to a UAS
+#                answering CODE (uas_port sip_port+1200 for 486, else sip_port+2000+CODE-400)
 #                unknown: callee (default nobody) not registered -> 404 from Kamailio
+#   redirect     <sip_port> [count=1] [caller=alice] [callee=moved] [target=elsewhere] [uas_port=sip_port+1500]
+#                the callee's UAS answers 302 with Contact sip:<target>@127.0.0.1:<uas_port>; not followed
+#   auth         <sip_port> [count=1] [caller=alice] [callee=pat] [uas_port=sip_port+1600]
+#                the callee's UAS answers the first INVITE 407, the caller ACKs and resends it with a
+#                Proxy-Authorization (same Call-ID and From tag, CSeq 2) -> 200; the caller hangs up
+#                after $LAB_CALL_HOLD_MS
+#   cancel       <sip_port> [count=1] [caller=alice] [callee=rita] [uas_port=sip_port+1700]
+#                the callee's UAS rings (180); the caller CANCELs after $LAB_RING_MS (500) -> 200 for
+#                the CANCEL, 487 for the INVITE
 #   message      <sip_port> [count=1] [to=dave] [from=alice]   (202 = stored by msilo, 200 = delivered)
 #   publish      <sip_port> [user=alice] [expires=3600]
 #   subscribe    <sip_port> [watcher=bob] [presentity=alice] [local_port=sip_port+1300] [expires=3600]
 #
-# calls/longcall/failed busy register the callee at uas_port, run their own UAS
+# Subcommands that make calls register the callee at uas_port, run their own UAS
 # there and remove that contact again at the end; set LAB_UAS=0 to use a UAS you
 # run yourself (`sipp.sh uas ...` + `sipp.sh register-one ...`). Do not run two
-# of them with their own UAS for the same callee at once (the callee would fork).
+# of them with their own UAS for the same callee at once (the callee would fork):
+# the defaults give each subcommand its own callee and UAS port.
+# Nothing is printed on stdout; the log goes to stderr.
 # Env: LAB_DOMAIN (127.0.0.1), LAB_REG_RATE (500), LAB_CALL_RATE (10),
-#      LAB_CALL_HOLD_MS (1000), LAB_SIPP_DIR (logs; default $LAB_RUN/sipp), LAB_UAS (1)
+#      LAB_CALL_HOLD_MS (1000), LAB_RING_MS (500), LAB_SIPP_DIR (logs; default $LAB_RUN/sipp), LAB_UAS (1)
 set -euo pipefail
 LAB_SCRIPT=sipp.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -34,7 +51,7 @@ SCEN="$LAB_DIR/sipp"
 LOGBASE="${LAB_SIPP_DIR:-$LAB_RUN/sipp}"
 DOMAIN_DEFAULT="${LAB_DOMAIN:-127.0.0.1}"
 
-usage() { sed -n '2,30p' "$0" >&2; exit 2; }
+usage() { sed -n '2,44p' "$0" >&2; exit 2; }
 num() { [[ "$2" =~ ^[0-9]+$ ]] || die "$1 must be a number (got '$2')"; }
 
 BG_PIDS=()
@@ -94,13 +111,15 @@ run_sipp() {
     log "$name: ok (successful=${ok:-?} failed=${fail:-0}), logs in $wd"
 }
 
-# start_uas <answer|busy> <local_port> <name> -> background pid in BG_PIDS
+# start_uas <scenario file> <local_port> <name> [sipp args...] -> background pid in BG_PIDS
 start_uas() {
-    local mode="$1" lport="$2" name="$3" wd pid i
+    local sf="$1" lport="$2" name="$3" wd pid i mode
+    shift 3
+    mode="$(basename "$sf" .xml)"
     tcp_or_udp_busy "$lport" && die "local port $lport already in use (another UAS?)"
     wd="$(new_wd "uas-$name")"
-    (cd "$wd" && exec sipp -sf "$SCEN/uas_$mode.xml" -i 127.0.0.1 -p "$lport" -t u1 -nostdin -s "$name" \
-        -trace_err -error_file "$wd/errors.log" </dev/null >"$wd/stdout.log" 2>&1) &
+    (cd "$wd" && exec sipp -sf "$sf" -i 127.0.0.1 -p "$lport" -t u1 -nostdin -s "$name" \
+        -trace_err -error_file "$wd/errors.log" "$@" </dev/null >"$wd/stdout.log" 2>&1) &
     pid=$!
     BG_PIDS+=("$pid")
     for ((i = 0; i < 50; i++)); do
@@ -110,6 +129,45 @@ start_uas() {
     done
     udp_listening "$lport" || die "UAS ($mode) not listening on udp $lport"
     log "UAS $mode for $name on udp 127.0.0.1:$lport (pid $pid)"
+}
+
+# reason_for <code>: the usual reason phrase
+reason_for() {
+    case "$1" in
+    400) echo "Bad Request" ;; 403) echo "Forbidden" ;; 404) echo "Not Found" ;; 408) echo "Request Timeout" ;;
+    410) echo "Gone" ;; 480) echo "Temporarily Unavailable" ;; 484) echo "Address Incomplete" ;;
+    486) echo "Busy Here" ;; 487) echo "Request Terminated" ;; 488) echo "Not Acceptable Here" ;;
+    500) echo "Server Internal Error" ;; 503) echo "Service Unavailable" ;; 504) echo "Server Time-out" ;;
+    600) echo "Busy Everywhere" ;; 603) echo "Decline" ;; 604) echo "Does Not Exist Anywhere" ;;
+    606) echo "Not Acceptable" ;; *) echo "Rejected" ;;
+    esac
+}
+
+# uas_args <mode>: sets UAS_SCEN (scenario file) and UAS_ARGS for a `uas` mode (see the header)
+uas_args() {
+    local mode="$1" t wd
+    UAS_ARGS=()
+    case "$mode" in
+    answer | hangup | ring | auth) UAS_SCEN="$SCEN/uas_$mode.xml" ;;
+    redirect) UAS_SCEN="$SCEN/uas_redirect.xml" UAS_ARGS=(-key target "${LAB_REDIRECT_TARGET:-elsewhere}") ;;
+    busy | [4-6][0-9][0-9])
+        [[ "$mode" == busy ]] && mode=486
+        wd="$(new_wd "uas-reject-$mode")"
+        t="$(<"$SCEN/uas_reject.xml.tmpl")"
+        t="${t//@CODE@/$mode}"
+        printf '%s\n' "${t//@REASON@/$(reason_for "$mode")}" >"$wd/uas_reject_$mode.xml"
+        UAS_SCEN="$wd/uas_reject_$mode.xml"
+        ;;
+    *) die "uas mode must be answer, busy, hangup, ring, auth, redirect or a code 400-699 (got '$mode')" ;;
+    esac
+    [[ "$mode" == hangup ]] && UAS_ARGS+=(-d "$(hold_ms)")
+    return 0
+}
+
+hold_ms() {
+    local h="${LAB_CALL_HOLD_MS:-1000}"
+    num LAB_CALL_HOLD_MS "$h"
+    echo "$h"
 }
 
 udp_listening() { ss -Hluan "sport = :$1" 2>/dev/null | grep -q .; }
@@ -132,11 +190,12 @@ register_one() { # <sip_port> <user> <local_port> <domain> <expires>
     register_users "$1" "$wd/users.csv" 1 "$3" "$4" "$5" "reg-$2"
 }
 
-# with_uas <mode> <sip_port> <callee> <uas_port>: register callee -> own UAS, undo at exit
+# with_uas <scenario> <sip_port> <callee> <uas_port> [sipp args...]: register callee -> own UAS, undo at exit
 with_uas() {
     local mode="$1" port="$2" callee="$3" uport="$4"
+    shift 4
     [[ "${LAB_UAS:-1}" == 0 ]] && return 0
-    start_uas "$mode" "$uport" "$callee"
+    start_uas "$mode" "$uport" "$callee" "$@"
     register_one "$port" "$callee" "$uport" "$DOMAIN_DEFAULT" 3600
     CLEANUPS+=("register_one $port $callee $uport $DOMAIN_DEFAULT 0 >/dev/null 2>&1")
 }
@@ -146,6 +205,13 @@ render_call() { # <wd> <hold_ms> -> scenario path
     t="$(<"$SCEN/uac_call.xml.tmpl")"
     printf '%s\n' "${t//@HOLD_MS@/$2}" >"$1/uac_call.xml"
     echo "$1/uac_call.xml"
+}
+
+render_fail() { # <wd> <code> -> scenario path
+    local t
+    t="$(<"$SCEN/uac_fail.xml.tmpl")"
+    printf '%s\n' "${t//@CODE@/$2}" >"$1/uac_fail.xml"
+    echo "$1/uac_fail.xml"
 }
 
 cmd="${1:-}"
@@ -175,12 +241,12 @@ register-one)
 uas)
     (($# >= 3)) || usage
     port="$1" mode="$2" lport="$3" user="${4:-bob}" max="${5:-}"
-    [[ "$mode" == answer || "$mode" == busy ]] || die "uas mode must be answer or busy"
+    uas_args "$mode"
     wd="$(new_wd "uas-$mode-$lport")"
-    args=()
+    args=("${UAS_ARGS[@]}")
     [[ -n "$max" ]] && args+=(-m "$max")
     log "UAS $mode on udp 127.0.0.1:$lport (foreground; logs $wd)"
-    exec sipp -sf "$SCEN/uas_$mode.xml" -i 127.0.0.1 -p "$lport" -t u1 -nostdin -s "$user" \
+    exec sipp -sf "$UAS_SCEN" -i 127.0.0.1 -p "$lport" -t u1 -nostdin -s "$user" \
         -trace_err -error_file "$wd/errors.log" -trace_msg -message_file "$wd/messages.log" \
         "${args[@]}" </dev/null >"$wd/stdout.log" 2>&1
     ;;
@@ -190,14 +256,14 @@ calls | longcall)
     num sip_port "$port"
     if [[ "$cmd" == calls ]]; then
         count="${2:-1}" caller="${3:-alice}" callee="${4:-bob}" uport="${5:-$((port + 1000))}"
-        hold_ms="${LAB_CALL_HOLD_MS:-1000}"
+        hold_ms="$(hold_ms)"
     else
         count="${2:-1}" hold_s="${3:-600}" caller="${4:-alice}" callee="${5:-bob}" uport="${6:-$((port + 1100))}"
         num hold_s "$hold_s"
         hold_ms=$((hold_s * 1000))
     fi
     num count "$count"; num uas_port "$uport"
-    with_uas answer "$port" "$callee" "$uport"
+    with_uas "$SCEN/uas_answer.xml" "$port" "$callee" "$uport"
     wd="$(new_wd "$cmd")"
     sf="$(render_call "$wd" "$hold_ms")"
     rate="${LAB_CALL_RATE:-10}"
@@ -206,22 +272,73 @@ calls | longcall)
         -m "$count" -r "$rate" -l "$((count + 10))" \
         -timeout "$((hold_ms / 1000 + count / rate + 120))s" -timeout_error
     ;;
-failed)
-    (($# >= 2)) || usage
-    port="$1" mode="$2" count="${3:-1}"
+callee-bye | auth | cancel)
+    (($# >= 1)) || usage
+    port="$1" count="${2:-1}" caller="${3:-alice}"
     num sip_port "$port"; num count "$count"
-    case "$mode" in
-    busy)
-        callee="${4:-carl}" caller="${5:-alice}" uport="${6:-$((port + 1200))}"
-        num uas_port "$uport"
-        with_uas busy "$port" "$callee" "$uport"
+    rate="${LAB_CALL_RATE:-10}"
+    case "$cmd" in
+    callee-bye)
+        callee="${4:-hugo}" uport="${5:-$((port + 1400))}" ms="$(hold_ms)"
+        uas=("$SCEN/uas_hangup.xml" -d "$ms") uac=(uac_wait_bye.xml) what="the callee hangs up after $ms ms"
         ;;
-    unknown) callee="${4:-nobody}" caller="${5:-alice}" ;;
-    *) die "failed mode must be busy or unknown" ;;
+    auth)
+        callee="${4:-pat}" uport="${5:-$((port + 1600))}" ms="$(hold_ms)"
+        uas=("$SCEN/uas_auth.xml") uac=(uac_auth.xml -au "$caller" -ap kamscope-lab -d "$ms")
+        what="407 then 200, the caller hangs up after $ms ms"
+        ;;
+    cancel)
+        callee="${4:-rita}" uport="${5:-$((port + 1700))}" ms="${LAB_RING_MS:-500}"
+        num LAB_RING_MS "$ms"
+        uas=("$SCEN/uas_ring.xml") uac=(uac_cancel.xml -d "$ms") what="the caller cancels after $ms ms of ringing"
+        ;;
     esac
-    wd="$(new_wd "failed-$mode")"
-    log "failed ($mode): $count call(s) $caller -> $callee"
-    run_sipp "fail$mode" "$wd" "$port" "$SCEN/uac_fail.xml" -s "$callee" -key caller "$caller" \
+    num uas_port "$uport"
+    with_uas "${uas[@]:0:1}" "$port" "$callee" "$uport" "${uas[@]:1}"
+    wd="$(new_wd "$cmd")"
+    log "$cmd: $count call(s) $caller -> $callee, $what, rate $rate/s"
+    run_sipp "$cmd" "$wd" "$port" "$SCEN/${uac[0]}" "${uac[@]:1}" -s "$callee" -key caller "$caller" \
+        -key domain "$DOMAIN_DEFAULT" -m "$count" -r "$rate" -l "$((count + 10))" \
+        -timeout "$((ms / 1000 + count / rate + 120))s" -timeout_error
+    ;;
+failed | redirect)
+    (($# >= 1)) || usage
+    [[ "$cmd" == failed ]] && { (($# >= 2)) || usage; }
+    port="$1"
+    num sip_port "$port"
+    if [[ "$cmd" == redirect ]]; then
+        count="${2:-1}" caller="${3:-alice}" callee="${4:-moved}" target="${5:-elsewhere}"
+        uport="${6:-$((port + 1500))}" code=302 mode=redirect
+        num uas_port "$uport"
+        LAB_REDIRECT_TARGET="$target" uas_args redirect
+        with_uas "$UAS_SCEN" "$port" "$callee" "$uport" "${UAS_ARGS[@]}"
+    else
+        mode="$2" count="${3:-1}"
+        case "$mode" in
+        unknown) callee="${4:-nobody}" caller="${5:-alice}" code=404 ;;
+        busy | [4-6][0-9][0-9])
+            code="$mode"
+            [[ "$mode" == busy ]] && code=486
+            if [[ "$code" == 486 ]]; then
+                callee="${4:-carl}" uport="${6:-$((port + 1200))}"
+            else
+                callee="${4:-rej$code}" uport="${6:-$((port + 2000 + code - 400))}"
+            fi
+            caller="${5:-alice}"
+            num uas_port "$uport"
+            uas_args "$code"
+            with_uas "$UAS_SCEN" "$port" "$callee" "$uport" "${UAS_ARGS[@]}"
+            ;;
+        *) die "failed mode must be busy, unknown or a code 400-699 (got '$mode')" ;;
+        esac
+    fi
+    num count "$count"
+    wd="$(new_wd "$cmd-$mode")"
+    sf="$(render_fail "$wd" "$code")"
+    log "$cmd ($mode): $count call(s) $caller -> $callee, final reply $code"
+    name="fail$mode"
+    [[ "$cmd" == redirect ]] && name=redirect
+    run_sipp "$name" "$wd" "$port" "$sf" -s "$callee" -key caller "$caller" \
         -key domain "$DOMAIN_DEFAULT" -m "$count" -r "${LAB_CALL_RATE:-10}" -timeout "$((count + 120))s" -timeout_error
     ;;
 message)
