@@ -9,7 +9,8 @@
 # Env: KAMAILIO_SHM_MB (default 128), KAMAILIO_PKG_MB (default 16),
 #      KAMSCOPE_SIPTRACE=flag|core (default flag: sip_trace() per request; core: every packet),
 #      KAMSCOPE_TCP_ASYNC=yes|no (default yes; no = blocking TCP writes, big RPC replies safe),
-#      KAMSCOPE_LAB_TZ (default Asia/Shanghai),
+#      KAMSCOPE_STOCK_ACC=0|1 (default 0; 1 = no acc db_extra/cdr_extra, for `schema.sh ... --stock-acc`),
+#      KAMSCOPE_LAB_TZ (default Asia/Shanghai: Kamailio's TZ, the zone of MySQL DATETIMEs / PostgreSQL TIMESTAMPs it writes),
 #      KAMAILIO_START_TIMEOUT (default 20 s).
 set -euo pipefail
 LAB_SCRIPT=kamailio.sh
@@ -60,6 +61,11 @@ kam_args() {
     yes) ;;
     *) die "KAMSCOPE_TCP_ASYNC must be yes or no" ;;
     esac
+    case "${KAMSCOPE_STOCK_ACC:-0}" in
+    1) KARGS+=(-A WITH_STOCK_ACC) ;;
+    0) ;;
+    *) die "KAMSCOPE_STOCK_ACC must be 0 or 1" ;;
+    esac
 }
 
 check_cfg() {
@@ -98,7 +104,7 @@ start | render)
     fi
     kam_args "$dir"
     shm="${KAMAILIO_SHM_MB:-128}" pkg="${KAMAILIO_PKG_MB:-16}"
-    log "starting kamailio (-m $shm -M $pkg, TZ=$LAB_TZ${preload:+, LD_PRELOAD=$preload}), log $dir/kamailio.log"
+    log "starting kamailio (-m $shm -M $pkg, TZ=$LAB_TZ${preload:+, LD_PRELOAD=$preload}$( [[ "${KAMSCOPE_STOCK_ACC:-0}" == 1 ]] && echo ", stock acc")), log $dir/kamailio.log"
     rm -f "$dir/kamailio.pid" "$dir/kamailio_ctl"
     (
         cd "$dir"

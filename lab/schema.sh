@@ -10,6 +10,8 @@
 #   lab/schema.sh mysql    <dbname>    DROP + CREATE DATABASE on lab/mariadb.sh's server
 #   lab/schema.sh print    <backend>   only prints the SQL
 #   lab/schema.sh postgres <dbname>    DROP (FORCE) + CREATE DATABASE on lab/postgres.sh's server
+# A last argument --stock-acc leaves acc, missed_calls and acc_cdrs exactly as
+# acc-create.sql makes them (no extra columns); run that Kamailio with KAMSCOPE_STOCK_ACC=1.
 # The MySQL/PostgreSQL servers must be running (lab/mariadb.sh start, lab/postgres.sh start);
 # the Kamailio DB URL is printed at the end (same as `lab/<server>.sh url <dbname>`).
 set -euo pipefail
@@ -19,7 +21,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 MODULES=(standard usrloc dialog acc siptrace topos presence msilo auth_db registrar)
 SHARE="${KAMAILIO_SHARE:-/usr/share/kamailio}"
 
-usage() { sed -n '2,14p' "$0" >&2; exit 2; }
+usage() { sed -n '2,16p' "$0" >&2; exit 2; }
+stock_acc=0
+if (($# == 3)); then
+    [[ "$3" == --stock-acc ]] || usage
+    stock_acc=1
+    set -- "$1" "$2"
+fi
 (($# == 2)) || usage
 backend="$1" target="$2"
 # `lab/schema.sh print <backend>` only prints the SQL (docker/kamailio-entrypoint.sh uses it).
@@ -52,6 +60,10 @@ build_sql() {
         fi
         echo
     done
+    if ((stock_acc)); then
+        echo "-- ===== stock acc tables (no db_extra / cdr_extra columns)"
+        return 0
+    fi
     echo "-- ===== lab extra columns (acc db_extra / cdr_extra)"
     local t
     for t in acc missed_calls; do
@@ -104,5 +116,5 @@ postgres)
     url="$("$LAB_DIR/postgres.sh" url "$target")"
     ;;
 esac
-log "schema ready in $((SECONDS - t0))s: $url"
+log "schema ready in $((SECONDS - t0))s$( ((stock_acc)) && echo " (stock acc tables)"): $url"
 echo "$url"
