@@ -35,6 +35,18 @@ async fn source_rows(k: &Kamailio, table: &str) -> Vec<(i64, String, String, Str
         .collect()
 }
 
+/// The names of the indexes on acc and missed_calls, from the backend's own catalog.
+async fn index_names(k: &Kamailio) -> Vec<String> {
+    let q = match k.backend {
+        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('acc', 'missed_calls') ORDER BY name",
+        Backend::Mysql => "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name IN ('acc', 'missed_calls') ORDER BY index_name",
+        Backend::Postgres => "SELECT indexname::text FROM pg_indexes WHERE tablename IN ('acc', 'missed_calls') ORDER BY indexname",
+    };
+    let mut names: Vec<String> = k.sql(q).await.unwrap().into_iter().filter_map(|r| r[0].clone()).collect();
+    names.sort();
+    names
+}
+
 fn ids(items: &[Value]) -> Vec<i64> {
     items.iter().map(|i| i["id"].as_i64().unwrap()).collect()
 }
@@ -167,6 +179,101 @@ async fn cdrs_end_to_end(backend: Backend) {
         assert_problem(&app.get(&format!("/api/v1/cdrs?{query}")).await, 400, param);
     }
     assert_problem(&app.get("/api/v1/cdrs/stats?date=2026-13-01").await, 400, "`date`");
+    assert_problem(&app.get("/api/v1/cdrs/kpis?group_by=week").await, 400, "`group_by`");
+    assert_problem(&app.get("/api/v1/calls?source=acc_cdrs&cursor=x").await, 400, "`cursor`");
+
+    // Calls: each answered INVITE with its BYE (the lab's UAC hangs up after the hold).
+    let hold = 1.0; // lab/sipp.sh's default LAB_CALL_HOLD_MS
+    let (calls, _) = app.all_pages("/api/v1/calls?limit=1").await;
+    let answered: Vec<&(i64, String, String, String, String, String, DateTime<Utc>)> =
+        acc.iter().filter(|r| r.1 == "INVITE" && r.3 == "200").collect();
+    assert_eq!(
+        calls.iter().map(|c| c["call_id"].as_str().unwrap()).collect::<Vec<_>>(),
+        answered.iter().map(|r| r.2.as_str()).collect::<Vec<_>>()
+    );
+    for c in &calls {
+        assert_eq!((c["outcome"].as_str(), c["ended_by"].as_str()), (Some("ended"), Some("caller")), "{c}");
+        assert_eq!((c["caller"].as_str(), c["callee"].as_str()), (Some("alice"), Some("bob")));
+        let d = c["duration"].as_f64().unwrap();
+        assert!((d - hold).abs() <= 1.0, "duration {d} vs the scenario's hold {hold}: {c}");
+    }
+    // acc_cdrs has the same calls, and the failed ones with duration 0.
+    let (cdr_calls, _) = app.all_pages("/api/v1/calls?source=acc_cdrs").await;
+    let cdr_rows = k.sql("SELECT callid, duration FROM acc_cdrs").await.unwrap();
+    assert_eq!(cdr_calls.len(), cdr_rows.len());
+    assert_eq!(cdr_calls.iter().filter(|c| c["outcome"] == "ended").count(), ANSWERED);
+    assert_eq!(cdr_calls.iter().filter(|c| c["outcome"] == "failed").count(), 2);
+
+    // KPIs of today: 4 seizures (2 answered, 486, 404); effective: 200, 200, 486.
+    let kp = app.get("/api/v1/cdrs/kpis").await;
+    assert_eq!(kp.status, 200, "{}", kp.body);
+    let t = &kp.body["total"];
+    assert_eq!(
+        (t["seizures"].as_i64(), t["answered"].as_i64(), t["effective"].as_i64()),
+        (Some(4), Some(2), Some(3)),
+        "{t}"
+    );
+    assert_eq!(
+        (t["asr"].as_f64(), t["ner"].as_f64(), t["ser"].as_f64(), t["seer"].as_f64()),
+        (Some(0.5), Some(0.75), Some(0.5), Some(0.75))
+    );
+    assert!((t["acd"].as_f64().unwrap() - hold).abs() <= 1.0, "{t}");
+    assert_eq!(kp.body["rows"].as_array().unwrap().len(), 24);
+    let by_callee = app.get("/api/v1/cdrs/kpis?group_by=callee").await;
+    let rows = by_callee.body["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["key"], "bob");
+    assert_eq!(rows[0]["seizures"], ANSWERED);
+
+    // A call Kamailio ends (dlg.end_dlg: no BYE row in acc) and one still up.
+    let uas_port = free_port();
+    let mut _uas = lab_spawn("sipp.sh", &["uas", &sip, "answer", &uas_port.to_string(), "dave", "2"], &[]);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    k.register_one("dave", uas_port, None).await.unwrap();
+    let mut _uac = lab_spawn("sipp.sh", &["longcall", &sip, "2", "600", "alice", "dave"], &[("LAB_UAS", "0")]);
+    let dialogs = eventually(30, "two confirmed long calls", || async {
+        let it = app.get("/api/v1/dialogs").await.body["items"].as_array().cloned().unwrap_or_default();
+        (it.len() == 2 && it.iter().all(|d| d["state"] == 4)).then_some(it)
+    })
+    .await;
+    let ended = &dialogs[0];
+    let ended_call = ended["call_id"].as_str().unwrap().to_string();
+    let end = app.post(&format!("/api/v1/dialogs/{}/{}/end", ended["h_entry"], ended["h_id"])).await;
+    assert_eq!(end.status, 204, "{}", end.body);
+    let long = eventually(20, "the ended long call with its end from acc_cdrs", || async {
+        let (calls, _) = app.all_pages("/api/v1/calls?callee=dave").await;
+        let done = calls.iter().any(|c| c["call_id"] == ended_call.as_str() && c["end"].is_string());
+        (calls.len() == 2 && done).then_some(calls)
+    })
+    .await;
+    for c in &long {
+        if c["call_id"] == ended_call.as_str() {
+            assert_eq!((c["outcome"].as_str(), c["ended_by"].as_str()), (Some("ended"), Some("kamailio")), "{c}");
+        } else {
+            assert_eq!((c["outcome"].as_str(), c["end"].as_str()), (Some("up"), None), "{c}");
+        }
+    }
+
+    // Indexes: a stock schema lacks the time indexes; health says so; --apply creates
+    // exactly those (checked in the catalog) and health stops warning.
+    let warnings = app.get("/api/v1/health").await.body["warnings"].clone();
+    let text = warnings.to_string();
+    assert!(text.contains("`acc`") && text.contains("`missed_calls`"), "{warnings}");
+    let before = index_names(&k).await;
+    let mut out = Vec::new();
+    kamscope_server::cli::db_indexes(&settings_for(&k), true, &mut out).await.unwrap();
+    let after = index_names(&k).await;
+    let added: Vec<&String> = after.iter().filter(|n| !before.contains(n)).collect();
+    assert_eq!(added, ["kamscope_acc_time_idx", "kamscope_missed_calls_time_idx"], "{}", String::from_utf8_lossy(&out));
+    let h = eventually(5, "health without index warnings", || async {
+        let h = app.get("/api/v1/health").await;
+        h.body["warnings"].as_array().is_some_and(|w| w.is_empty()).then_some(h)
+    })
+    .await;
+    assert_eq!(h.status, 200);
+    let mut out = Vec::new();
+    kamscope_server::cli::db_indexes(&settings_for(&k), false, &mut out).await.unwrap();
+    assert!(String::from_utf8_lossy(&out).contains("Every recommended index is there"));
+    assert_eq!(index_names(&k).await, after, "a second run changes nothing");
     let acc_cursor = app.get("/api/v1/cdrs?limit=1").await.body["next_cursor"].as_str().unwrap().to_string();
     assert_problem(&app.get(&format!("/api/v1/missed-calls?cursor={acc_cursor}")).await, 400, "`cursor`");
 }

@@ -18,6 +18,10 @@ pub struct Health {
     pub status: CheckStatus,
     pub checked_at: DateTime<FixedOffset>,
     pub checks: Vec<HealthCheck>,
+    /// Things that work but should be better, e.g. an index kamscope recommends that
+    /// Kamailio's tables lack (`kamscope db indexes` says more). They do not change `status`.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// One check: `database` (Kamailio's tables), and per node `kamailio_rpc` (JSON-RPC

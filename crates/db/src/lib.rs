@@ -6,6 +6,7 @@ pub mod acc;
 mod connection;
 pub mod dialog;
 pub mod entity;
+pub mod indexes;
 pub mod page;
 mod schema;
 pub mod time;

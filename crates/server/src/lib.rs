@@ -2,6 +2,7 @@
 //! Kamailio module each), one error type mapped to problem+json, jobs, CSV export, the
 //! OpenAPI document and the SPA. `crates/server/README.md` walks through adding an area.
 pub mod cache;
+pub mod cli;
 pub mod configuration;
 pub mod csv_export;
 pub mod cursor;

@@ -20,6 +20,23 @@ enum Command {
     Serve,
     /// Print the OpenAPI 3.1 document.
     Openapi,
+    /// Kamailio's database.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// List the indexes kamscope recommends on the tables it reads: which exist, which
+    /// are missing, and the SQL for this backend. kamscope never changes Kamailio's
+    /// tables by itself.
+    Indexes {
+        /// Create the missing ones (after saying what that does to a running Kamailio).
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[actix_web::main]
@@ -29,6 +46,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Openapi => {
             println!("{}", openapi::json());
             Ok(())
+        }
+        Command::Db { command: DbCommand::Indexes { apply } } => {
+            let settings = Settings::load(cli.config.as_deref())?;
+            kamscope_server::cli::db_indexes(&settings, apply, &mut std::io::stdout()).await
         }
         Command::Serve => {
             telemetry::init();

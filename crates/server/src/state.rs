@@ -297,6 +297,9 @@ pub mod tests {
         async fn ping(&self) -> Result<(), DbError> {
             self.up()
         }
+        async fn missing_indexes(&self) -> Result<Vec<String>, DbError> {
+            self.up().map(|_| vec![])
+        }
     }
 
     /// The real services over a fake database and fake nodes.

@@ -25,6 +25,8 @@ pub use usrloc::{Usrloc, UsrlocService};
 pub trait DbProbe: Send + Sync {
     fn backend_name(&self) -> &'static str;
     async fn ping(&self) -> Result<(), DbError>;
+    /// The recommended indexes this database lacks, each said in a sentence.
+    async fn missing_indexes(&self) -> Result<Vec<String>, DbError>;
 }
 
 #[async_trait]
@@ -34,6 +36,23 @@ impl DbProbe for KamailioDb {
     }
     async fn ping(&self) -> Result<(), DbError> {
         KamailioDb::ping(self).await
+    }
+    async fn missing_indexes(&self) -> Result<Vec<String>, DbError> {
+        Ok(self
+            .index_report()
+            .await?
+            .into_iter()
+            .filter(|s| s.present.is_none())
+            .map(|s| {
+                format!(
+                    "`{}` has no index on ({}): {} scan the whole table; `kamscope db indexes --apply` creates it ({})",
+                    s.index.table,
+                    s.index.columns.join(", "),
+                    s.index.why,
+                    s.sql
+                )
+            })
+            .collect())
     }
 }
 

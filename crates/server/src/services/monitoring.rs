@@ -73,10 +73,17 @@ impl Monitoring for MonitoringService {
     }
 
     async fn health(&self) -> Health {
-        let (db, snaps) = tokio::join!(database(&*self.db), self.snapshots());
+        let (db, snaps, indexes) = tokio::join!(database(&*self.db), self.snapshots(), self.db.missing_indexes());
         let mut checks = vec![db];
         checks.extend(kamailio(&snaps));
-        Health { status: overall(&checks), checked_at: Utc::now().with_timezone(&self.tz).fixed_offset(), checks }
+        // A database that is down already says so in its check.
+        let warnings = indexes.unwrap_or_default();
+        Health {
+            status: overall(&checks),
+            checked_at: Utc::now().with_timezone(&self.tz).fixed_offset(),
+            checks,
+            warnings,
+        }
     }
 }
 
