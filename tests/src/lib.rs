@@ -37,14 +37,17 @@ pub fn lab_run() -> &'static Path {
 
 /// Runs a lab script; fails with its output when it fails.
 pub async fn lab(script: &str, args: &[&str]) -> anyhow::Result<String> {
-    let out = tokio::process::Command::new("bash")
-        .arg(repo_root().join("lab").join(script))
-        .args(args)
-        .env("TZ", LAB_TZ)
-        .current_dir(repo_root())
-        .output()
-        .await
-        .with_context(|| format!("running lab/{script}"))?;
+    lab_env(script, args, &[]).await
+}
+
+/// Runs a lab script with extra environment (e.g. `LAB_CALL_HOLD_MS` for sipp.sh).
+pub async fn lab_env(script: &str, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<String> {
+    let mut cmd = tokio::process::Command::new("bash");
+    cmd.arg(repo_root().join("lab").join(script)).args(args).env("TZ", LAB_TZ).current_dir(repo_root());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().await.with_context(|| format!("running lab/{script}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     if !out.status.success() {
         bail!(
@@ -135,6 +138,26 @@ fn unique_name(prefix: &str) -> String {
     format!("{prefix}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
 }
 
+/// How a test's Kamailio is set up (`Kamailio::start_with`).
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// usrloc `use_domain`.
+    pub use_domain: bool,
+    /// Kamailio's TZ: the zone of the naive MySQL DATETIMEs / PostgreSQL TIMESTAMPs it
+    /// writes (SQLite's Julian days are UTC whatever it is). kamscope's `timezone`
+    /// follows it in `settings_for`.
+    pub tz: &'static str,
+    /// acc, missed_calls and acc_cdrs exactly as Kamailio's acc-create.sql makes them
+    /// (no db_extra / cdr_extra columns) and acc's db_extra / cdr_extra off.
+    pub stock_acc: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { use_domain: false, tz: LAB_TZ, stock_acc: false }
+    }
+}
+
 /// One Kamailio with its own database; stopped when dropped.
 pub struct Kamailio {
     pub backend: Backend,
@@ -144,25 +167,37 @@ pub struct Kamailio {
     /// The database URL (the same string works for Kamailio and kamscope).
     pub db_url: String,
     pub use_domain: bool,
+    /// Kamailio's TZ (`Options::tz`).
+    pub tz: &'static str,
+    /// Stock acc tables and config (`Options::stock_acc`).
+    pub stock_acc: bool,
 }
 
 impl Kamailio {
     pub async fn start(backend: Backend, use_domain: bool) -> anyhow::Result<Self> {
+        Self::start_with(backend, Options { use_domain, ..Options::default() }).await
+    }
+
+    pub async fn start_with(backend: Backend, opts: Options) -> anyhow::Result<Self> {
+        let _: chrono_tz::Tz = opts.tz.parse().map_err(|e| anyhow::anyhow!("Options::tz {:?}: {e}", opts.tz))?;
         let name = unique_name(&format!("ks_{}", backend.name()));
         let dir = lab_run().join("tests").join(&name);
         std::fs::create_dir_all(&dir)?;
+        let stock: &[&str] = if opts.stock_acc { &["--stock-acc"] } else { &[] };
         let db_url = match backend {
             Backend::Sqlite => {
                 let file = dir.join("kamailio.sqlite");
-                lab("schema.sh", &["sqlite", file.to_str().unwrap()]).await?;
+                lab("schema.sh", &[&["sqlite", file.to_str().unwrap()], stock].concat()).await?;
                 format!("sqlite://{}", file.display())
             }
             Backend::Mysql => {
-                lab("schema.sh", &["mysql", &name]).await.context("is MariaDB running? (lab/mariadb.sh start)")?;
+                lab("schema.sh", &[&["mysql", name.as_str()], stock].concat())
+                    .await
+                    .context("is MariaDB running? (lab/mariadb.sh start)")?;
                 lab("mariadb.sh", &["url", &name]).await?.trim().to_string()
             }
             Backend::Postgres => {
-                lab("schema.sh", &["postgres", &name])
+                lab("schema.sh", &[&["postgres", name.as_str()], stock].concat())
                     .await
                     .context("is PostgreSQL running? (lab/postgres.sh start)")?;
                 lab("postgres.sh", &["url", &name]).await?.trim().to_string()
@@ -170,17 +205,34 @@ impl Kamailio {
         };
         let sip_port = free_port();
         let rpc_port = free_port();
-        let k = Kamailio { backend, dir, sip_port, rpc_port, db_url, use_domain };
+        let k = Kamailio {
+            backend,
+            dir,
+            sip_port,
+            rpc_port,
+            db_url,
+            use_domain: opts.use_domain,
+            tz: opts.tz,
+            stock_acc: opts.stock_acc,
+        };
         k.start_again().await?;
         Ok(k)
     }
 
-    /// Starts (again) with the same ports and database.
+    /// Starts (again) with the same ports, database and options.
     pub async fn start_again(&self) -> anyhow::Result<()> {
         let (sip, rpc) = (self.sip_port.to_string(), self.rpc_port.to_string());
         let ud = if self.use_domain { "1" } else { "0" };
-        lab("kamailio.sh", &["start", self.dir.to_str().unwrap(), &self.db_url, &sip, &rpc, ud]).await?;
+        let env = [("KAMSCOPE_LAB_TZ", self.tz), ("KAMSCOPE_STOCK_ACC", if self.stock_acc { "1" } else { "0" })];
+        lab_env("kamailio.sh", &["start", self.dir.to_str().unwrap(), &self.db_url, &sip, &rpc, ud], &env).await?;
         Ok(())
+    }
+
+    /// Runs `lab/sipp.sh <subcommand> <sip_port> <args...>` against this Kamailio, e.g.
+    /// `k.sipp("callee-bye", &["2", "alice", "hugo"], &[("LAB_CALL_HOLD_MS", "1500")])`.
+    pub async fn sipp(&self, subcommand: &str, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<()> {
+        let sip = self.sip_port.to_string();
+        lab_env("sipp.sh", &[&[subcommand, sip.as_str()], args].concat(), env).await.map(|_| ())
     }
 
     pub async fn stop(&self) -> anyhow::Result<()> {
@@ -232,6 +284,102 @@ impl Kamailio {
         Ok(out)
     }
 
+    /// Runs one statement that returns no rows against Kamailio's database.
+    pub async fn sql_exec(&self, statement: &str) -> anyhow::Result<()> {
+        use sea_orm::{ConnectionTrait, Database, Statement};
+        let url = self.db_url.replacen("mariadb://", "mysql://", 1);
+        let conn = Database::connect(url.as_str()).await?;
+        conn.execute(Statement::from_string(conn.get_database_backend(), statement)).await?;
+        conn.close().await?;
+        Ok(())
+    }
+
+    /// SQL for a DATETIME column as Kamailio stored it, as text `YYYY-MM-DD HH:MM:SS`:
+    /// UTC on SQLite (Julian days), Kamailio's zone (`tz`) on MySQL and PostgreSQL.
+    /// Read it back with `parse_time`.
+    pub fn time_sql(&self, column: &str) -> String {
+        match self.backend {
+            // db_sqlite stores t - 0.5 s (see time_literal), give or take a rounding error:
+            // round, never truncate (strftime would show every row a second early).
+            Backend::Sqlite => {
+                format!("datetime(CAST(ROUND(({column} - 2440587.5) * 86400.0 + 0.5) AS INTEGER), 'unixepoch')")
+            }
+            Backend::Mysql => format!("DATE_FORMAT({column}, '%Y-%m-%d %H:%i:%s')"),
+            Backend::Postgres => format!("to_char({column}, 'YYYY-MM-DD HH24:MI:SS')"),
+        }
+    }
+
+    /// The instant a `time_sql` text stands for.
+    pub fn parse_time(&self, text: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+        use chrono::TimeZone;
+        let naive = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+            .with_context(|| format!("not a time: {text:?}"))?;
+        Ok(match self.backend {
+            Backend::Sqlite => chrono::Utc.from_utc_datetime(&naive),
+            _ => {
+                let tz: chrono_tz::Tz = self.tz.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+                // At a DST fold Kamailio's text is ambiguous too; the earlier reading is as good as any.
+                tz.from_local_datetime(&naive)
+                    .earliest()
+                    .context("a local time that does not exist")?
+                    .with_timezone(&chrono::Utc)
+            }
+        })
+    }
+
+    /// The SQL literal Kamailio's db driver writes for `at` (whole seconds) into a DATETIME
+    /// column: db_sqlite binds the Julian-day REAL `((double)t - 0.5) / 86400.0 + 2440587.5`
+    /// (its `timet_to_sqlite`: half a second early, so `(x - 2440587.5) * 86400` is t - 0.5
+    /// give or take 4e-5 s; its reader adds the 0.5 back); db_mysql and db_postgres write
+    /// `'YYYY-MM-DD HH:MM:SS'` in Kamailio's local time.
+    pub fn time_literal(&self, at: chrono::DateTime<chrono::Utc>) -> String {
+        match self.backend {
+            // The same double operations as the C code; f64's Display is the shortest text
+            // that reads back as the same double.
+            Backend::Sqlite => format!("{}", (at.timestamp() as f64 - 0.5) / 86400.0 + 2440587.5),
+            _ => {
+                let tz: chrono_tz::Tz = self.tz.parse().expect("checked in start_with");
+                format!("'{}'", at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S"))
+            }
+        }
+    }
+
+    /// Inserts a row into `acc` or `missed_calls` exactly as this Kamailio writes one (the
+    /// same columns, `time` in the backend's form for the instant `row.at`, the lab's
+    /// db_extra values unless the tables are stock); returns its id. For back-dated rows.
+    pub async fn insert_acc(&self, table: &str, row: &AccRow) -> anyhow::Result<i64> {
+        anyhow::ensure!(table == "acc" || table == "missed_calls", "insert_acc: {table} is not acc or missed_calls");
+        let q = |v: &str| format!("'{}'", v.replace('\'', "''"));
+        let reason = if row.sip_reason.is_empty() { reason_phrase(row.sip_code) } else { &row.sip_reason };
+        let mut cols = vec!["method", "from_tag", "to_tag", "callid", "sip_code", "sip_reason", "time"];
+        let mut vals = vec![
+            q(&row.method),
+            q(&row.from_tag),
+            q(&row.to_tag),
+            q(&row.callid),
+            q(&row.sip_code.to_string()),
+            q(reason),
+            self.time_literal(row.at),
+        ];
+        if !self.stock_acc {
+            // db_extra = src_user=$fU;src_domain=$fd;src_ip=$si;dst_ouser=$tU;dst_user=$rU;dst_domain=$rd
+            cols.extend(["src_user", "src_domain", "src_ip", "dst_ouser", "dst_user", "dst_domain"]);
+            let dom = "127.0.0.1";
+            vals.extend([q(&row.src_user), q(dom), q(dom), q(&row.dst_user), q(&row.dst_user), q(dom)]);
+        }
+        let insert = format!("INSERT INTO {table} ({}) VALUES ({})", cols.join(", "), vals.join(", "));
+        // The new id, found by its (unique) Call-ID and From tag: one way on all three backends.
+        self.sql_exec(&insert).await?;
+        let rows = self
+            .sql(&format!(
+                "SELECT MAX(id) FROM {table} WHERE callid = {} AND from_tag = {}",
+                q(&row.callid),
+                q(&row.from_tag)
+            ))
+            .await?;
+        rows.first().and_then(|r| r[0].as_deref()).and_then(|v| v.parse().ok()).context("the inserted row's id")
+    }
+
     /// Every AoR in Kamailio's memory (`ul.dump brief`).
     pub async fn aors_in_memory(&self) -> anyhow::Result<Vec<String>> {
         let v = self.rpc("ul.dump", json!(["brief"])).await?;
@@ -280,6 +428,72 @@ impl Kamailio {
     }
 }
 
+/// One `acc` / `missed_calls` row for `Kamailio::insert_acc`. Empty `sip_reason` = the
+/// usual phrase for `sip_code`; `src_user`/`dst_user` only go where the db_extra columns exist.
+#[derive(Clone, Debug, Default)]
+pub struct AccRow {
+    pub method: String,
+    pub sip_code: u16,
+    pub sip_reason: String,
+    pub callid: String,
+    pub from_tag: String,
+    pub to_tag: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub src_user: String,
+    pub dst_user: String,
+}
+
+impl AccRow {
+    /// `method` answered `sip_code` at `at`, caller `src_user`, callee `dst_user`.
+    pub fn new(
+        method: &str,
+        sip_code: u16,
+        callid: &str,
+        from_tag: &str,
+        at: chrono::DateTime<chrono::Utc>,
+        src_user: &str,
+        dst_user: &str,
+    ) -> Self {
+        AccRow {
+            method: method.into(),
+            sip_code,
+            callid: callid.into(),
+            from_tag: from_tag.into(),
+            at,
+            src_user: src_user.into(),
+            dst_user: dst_user.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The reason phrase Kamailio (and lab/sipp.sh's UASes) send with `code`.
+pub fn reason_phrase(code: u16) -> &'static str {
+    match code {
+        200 => "OK",
+        302 => "Moved Temporarily",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        410 => "Gone",
+        480 => "Temporarily Unavailable",
+        484 => "Address Incomplete",
+        486 => "Busy Here",
+        487 => "Request Terminated",
+        488 => "Not Acceptable Here",
+        500 => "Server Internal Error",
+        503 => "Service Unavailable",
+        504 => "Server Time-out",
+        600 => "Busy Everywhere",
+        603 => "Decline",
+        604 => "Does Not Exist Anywhere",
+        606 => "Not Acceptable",
+        _ => "Rejected",
+    }
+}
+
 impl Drop for Kamailio {
     fn drop(&mut self) {
         let _ = std::process::Command::new("bash")
@@ -304,8 +518,9 @@ pub fn settings_for(k: &Kamailio) -> Settings {
         // Short, so a test sees Kamailio stop and come back quickly.
         cache_ttl_ms: 300,
         rpc_timeout_ms: 3000,
-        timezone: LAB_TZ.into(),
-        report_timezone: None,
+        // Kamailio's own zone; days and shown times in the lab's (the test process's) zone.
+        timezone: k.tz.into(),
+        report_timezone: (k.tz != LAB_TZ).then(|| LAB_TZ.into()),
         use_domain: k.use_domain,
         sip_domains: vec!["127.0.0.1".into()],
         spa_dir: repo_root().join("frontend/dist").display().to_string(),
