@@ -45,7 +45,8 @@ trap cleanup EXIT
 
 elapsed() { echo "$((SECONDS - t0)) s"; }
 
-step "contract: Python venv ($VENV) with schemathesis and openapi-python-client"
+step "contract: the lab's packages (lab/install.sh) and a Python venv ($VENV) with schemathesis and openapi-python-client"
+lab/install.sh || fail "installing the lab packages"
 # Debian 12 ships venv's ensurepip in python3-venv (apt_install skips what is installed).
 if command -v dpkg-query >/dev/null 2>&1; then apt_install python3 python3-venv; fi
 if ! cmp -s "$REQ" "$VENV/kamscope-requirements.txt" 2>/dev/null; then
