@@ -3,12 +3,14 @@
 //! One module per Kamailio module, named as Kamailio names it.
 
 pub mod acc;
+pub mod cleanup;
 pub mod common;
 pub mod dashboard;
 pub mod dialog;
 pub mod health;
 pub mod jobs;
 pub mod query;
+pub mod topos;
 pub mod usrloc;
 
 pub use common::{Page, Problem};

@@ -201,6 +201,26 @@ pub struct CdrStatsQuery {
     pub date: Option<chrono::NaiveDate>,
 }
 
+/// `GET /topos/dialogs` and `GET /topos/transactions`: newest first by `rectime`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ToposQuery {
+    /// The a-side Call-ID exactly (`a_callid`).
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub call_id: Option<String>,
+    /// Stored from this time on (RFC 3339 with offset).
+    pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Stored before this time (RFC 3339 with offset).
+    pub to: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
 /// `GET /jobs`: the recent jobs, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -214,7 +234,7 @@ pub struct JobsQuery {
     pub cursor: Option<String>,
 }
 
-paged!(RegistrationsQuery, DialogsQuery, HistoryQuery, JobsQuery, CdrQuery, CallsQuery);
+paged!(RegistrationsQuery, DialogsQuery, HistoryQuery, JobsQuery, CdrQuery, CallsQuery, ToposQuery);
 
 /// `node=` of calls that go to one Kamailio node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

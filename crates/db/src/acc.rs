@@ -2,15 +2,16 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use kamscope_api_types::acc::{Cdr, HourFigures};
 use kamscope_api_types::dashboard::CallsToday;
-use sea_orm::sea_query::{Alias, Cond, Expr, Func, Order, Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, QueryResult, Value};
+use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr};
+use sea_orm::{ConnectionTrait, QueryResult};
 
+use crate::newest::{cursor_of, newest_first};
 use crate::page::keyset_tail;
 use crate::time::{datetime_value, read_datetime, read_f64, read_i64, read_string, select_datetime};
-use crate::{Backend, DbError, KamailioDb};
+use crate::{DbError, KamailioDb};
 
 /// The two tables acc writes records to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,29 +44,8 @@ pub struct CdrFilter {
     pub answered_only: bool,
 }
 
-/// Where a newest-first page ended: the row's time as the backend stores it (a
-/// Julian-day REAL on SQLite, a naive DATETIME elsewhere) and its id.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CdrCursor {
-    pub t: TimeKey,
-    pub id: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum TimeKey {
-    Julian(f64),
-    Naive(NaiveDateTime),
-}
-
-impl TimeKey {
-    fn value(&self) -> Value {
-        match self {
-            TimeKey::Julian(j) => Value::from(*j),
-            TimeKey::Naive(n) => Value::from(*n),
-        }
-    }
-}
+/// Where a CDR page ended.
+pub type CdrCursor = crate::newest::TimeCursor;
 
 /// Where acc's optional columns come from.
 pub const DB_EXTRA_HINT: &str = "acc's `db_extra` setting adds them, e.g. modparam(\"acc\", \"db_extra\", \"src_user=$fU;src_domain=$fd;src_ip=$si;dst_ouser=$tU;dst_user=$rU;dst_domain=$rd\"), with columns of those names in acc and missed_calls";
@@ -275,7 +255,6 @@ impl KamailioDb {
         for c in have.iter().filter(|c| c.as_str() != "time") {
             q.column((t.clone(), Alias::new(c.as_str())));
         }
-        q.expr_as(col("time"), Alias::new("time_key"));
         q.expr_as(select_datetime(self.backend, name, "time"), "time_at");
         let text = |v: &Option<String>| v.clone();
         if let Some(v) = text(&f.caller) {
@@ -299,21 +278,7 @@ impl KamailioDb {
         if let Some(ids) = call_ids {
             q.and_where(col("callid").is_in(ids.iter().cloned()));
         }
-        if let Some(from) = f.from {
-            q.and_where(col("time").gte(datetime_value(self.backend, from, self.zones.stored)));
-        }
-        if let Some(to) = f.to {
-            q.and_where(col("time").lt(datetime_value(self.backend, to, self.zones.stored)));
-        }
-        if let Some(c) = &after {
-            // The expanded form of (time, id) < (?, ?): MariaDB uses a time index for it.
-            q.cond_where(
-                Cond::all()
-                    .add(col("time").lte(c.t.value()))
-                    .add(Cond::any().add(col("time").lt(c.t.value())).add(col("id").lt(c.id))),
-            );
-        }
-        q.order_by((t.clone(), Alias::new("time")), Order::Desc).order_by((t.clone(), Alias::new("id")), Order::Desc);
+        newest_first(&mut q, self.backend, self.zones, name, "time", f.from, f.to, after.as_ref());
         if let Some(limit) = limit {
             q.limit(limit + 1);
         }
@@ -321,13 +286,8 @@ impl KamailioDb {
         let items = rows
             .iter()
             .map(|r| {
-                let id = read_i64(r, "id").unwrap_or_default();
-                let key = match self.backend {
-                    Backend::Sqlite => TimeKey::Julian(read_f64(r, "time_key").unwrap_or_default()),
-                    _ => TimeKey::Naive(
-                        r.try_get::<Option<NaiveDateTime>>("", "time_key").ok().flatten().unwrap_or_default(),
-                    ),
-                };
+                let key = cursor_of(r, self.backend);
+                let id = key.id;
                 let s = |c: &str| read_string(r, c).unwrap_or_default();
                 let extra: BTreeMap<String, String> = have
                     .iter()
@@ -351,7 +311,7 @@ impl KamailioDb {
                     dst_domain: read_string(r, "dst_domain"),
                     extra,
                 };
-                (cdr, CdrCursor { t: key, id })
+                (cdr, key)
             })
             .collect();
         Ok(items)

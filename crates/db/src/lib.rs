@@ -3,16 +3,22 @@
 //! One module per Kamailio module (`usrloc`, ...); the HTTP layer sees only the traits.
 
 pub mod acc;
+pub mod cleanup;
 mod connection;
 pub mod dialog;
 pub mod entity;
 pub mod indexes;
+pub mod newest;
 pub mod page;
 mod schema;
 pub mod time;
+pub mod topos;
 pub mod usrloc;
 
 pub use acc::{AccDb, AccTable, CdrCursor, CdrFilter, DB_EXTRA_HINT};
+pub use cleanup::CleanupDb;
 pub use connection::{Backend, DbConfig, DbError, KamailioDb};
 pub use dialog::{CdrRecordFilter, DialogDb, DialogFilter};
+pub use newest::TimeCursor;
+pub use topos::{ToposDb, ToposFilter};
 pub use usrloc::{LocationCursor, LocationQuery, UsrlocDb};

@@ -2,10 +2,11 @@
 //! and the actor (who asked, for the audit hook).
 use std::future::{ready, Ready};
 
-use actix_web::{dev::Payload, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, FromRequest, HttpMessage, HttpRequest};
+use kamscope_api_types::cleanup::CleanupRequest;
 use kamscope_api_types::query::{
     CallsQuery, CdrQuery, CdrStatsQuery, ContactQuery, DialogsQuery, HistoryQuery, JobsQuery, KpiQuery, NodeQuery,
-    Paged, RegistrationsQuery, MAX_LIMIT,
+    Paged, RegistrationsQuery, ToposQuery, MAX_LIMIT,
 };
 use serde::de::DeserializeOwned;
 
@@ -159,6 +160,8 @@ fn hint(param: &str) -> Option<String> {
         "from" | "to" => Some("must be a time in RFC 3339 with its offset, e.g. 2026-12-01T08:00:00+08:00".into()),
         "date" => Some("must be a date as YYYY-MM-DD".into()),
         "group_by" => Some("must be one of hour, day, caller, callee".into()),
+        "older_than_days" => Some("must be a whole number of days from 1 to 3650".into()),
+        "dry_run" => Some("must be true or false".into()),
         _ => None,
     }
 }
@@ -211,6 +214,75 @@ impl<T: DeserializeOwned + QueryRules> FromRequest for ApiQuery<T> {
     }
 }
 
+/// A JSON body parsed into `T` and checked; an empty body is `T::default()`. Errors
+/// are 400 problems naming the field (`Body field `older_than_days` ...`).
+pub struct ApiJson<T>(pub T);
+
+impl<T> std::ops::Deref for ApiJson<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+pub fn parse_body<T: DeserializeOwned + Default + QueryRules>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        let t = T::default();
+        t.check()?;
+        return Ok(t);
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let parsed: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = inner.to_string();
+        // "unknown field `x`, expected ..." names the field itself.
+        let field =
+            if path == "." || path.is_empty() { msg.split('`').nth(1).unwrap_or("body").to_string() } else { path };
+        let what = hint(&field).map(|h| format!("{h} ({msg})")).unwrap_or(msg);
+        ApiError::bad_body(&field, what)
+    })?;
+    parsed.check()?;
+    Ok(parsed)
+}
+
+impl<T: DeserializeOwned + Default + QueryRules + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = actix_web::web::Bytes::from_request(req, payload);
+        let json = req.content_type().is_empty() || req.content_type().ends_with("json");
+        Box::pin(async move {
+            let body = body.await.map_err(|e| ApiError::bad_body("body", format!("could not be read: {e}")))?;
+            if !json && !body.is_empty() {
+                return Err(ApiError::bad_body("body", "must be JSON (Content-Type: application/json)"));
+            }
+            parse_body(&body).map(ApiJson)
+        })
+    }
+}
+
+impl QueryRules for CleanupRequest {
+    fn check(&self) -> Result<(), ApiError> {
+        match self.older_than_days {
+            Some(d) if !(1..=3650).contains(&d) => Err(ApiError::bad_body(
+                "older_than_days",
+                format!("must be a whole number of days from 1 to 3650, got {d}"),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl QueryRules for ToposQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)?;
+        check_range(self.from, self.to)?;
+        non_empty("call_id", &self.call_id)
+    }
+}
+
 impl FromRequest for Actor {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
@@ -248,6 +320,21 @@ mod tests {
         assert!(err::<DialogsQuery>("state=x").contains("`state`"));
         assert!(err::<ContactQuery>("").contains("`contact` is required"));
         assert!(err::<ContactQuery>("contact=%20").contains("`contact`"));
+        let body = |b: &str| parse_body::<CleanupRequest>(b.as_bytes()).map_err(|e| e.to_string());
+        assert_eq!(body("").unwrap(), CleanupRequest::default());
+        assert_eq!(body(r#"{"older_than_days": 7, "dry_run": true}"#).unwrap().older_than_days, Some(7));
+        for (b, field) in [
+            (r#"{"older_than_days": 0}"#, "older_than_days"),
+            (r#"{"older_than_days": -3}"#, "older_than_days"),
+            (r#"{"older_than_days": 99999999999}"#, "older_than_days"),
+            (r#"{"older_than_days": "ten"}"#, "older_than_days"),
+            (r#"{"dry_run": "yes"}"#, "dry_run"),
+            (r#"{"older_than_days": 5, "force": true}"#, "force"),
+            ("[1]", "body"),
+        ] {
+            let e = body(b).unwrap_err();
+            assert!(e.starts_with(&format!("Body field `{field}`")), "{b}: {e}");
+        }
         let q = parse_query::<RegistrationsQuery>("source=memory&q=al&limit=7&unknown=1").unwrap();
         assert_eq!((q.limit, q.q.as_deref()), (Some(7), Some("al")));
     }

@@ -10,8 +10,8 @@ use crate::configuration::Settings;
 use crate::jobs::{JobRunner, MemoryJobStore};
 use crate::services::usrloc::AorPolicy;
 use crate::services::{
-    Acc, AccService, AuditLog, DialogService, Dialogs, Monitoring, MonitoringService, Node, Nodes, TracingAudit,
-    Usrloc, UsrlocService,
+    Acc, AccService, AuditLog, CleanupService, Cleanups, DialogService, Dialogs, Monitoring, MonitoringService, Node,
+    Nodes, Topos, ToposService, TracingAudit, Usrloc, UsrlocService,
 };
 pub use crate::services::{DbProbe, KamailioNode, KamailioTables};
 
@@ -22,6 +22,8 @@ pub struct AppState {
     pub dialog: Arc<dyn Dialogs>,
     pub monitoring: Arc<dyn Monitoring>,
     pub acc: Arc<dyn Acc>,
+    pub topos: Arc<dyn Topos>,
+    pub cleanups: Arc<dyn Cleanups>,
     pub jobs: Arc<JobRunner>,
     /// The zone API times are shown in.
     pub tz: chrono_tz::Tz,
@@ -49,7 +51,10 @@ impl AppState {
         let tz = settings.report_tz()?;
         let audit: Arc<dyn AuditLog> = Arc::new(TracingAudit);
         let ttl = Duration::from_millis(settings.cache_ttl_ms);
+        let jobs = Arc::new(JobRunner::new(Arc::new(MemoryJobStore::default()), tz));
         Ok(AppState {
+            topos: Arc::new(ToposService { db: db.clone() }),
+            cleanups: Arc::new(CleanupService { db: db.clone(), jobs: jobs.clone(), tz, audit: audit.clone() }),
             usrloc: Arc::new(UsrlocService {
                 db: db.clone(),
                 nodes: nodes.clone(),
@@ -60,7 +65,7 @@ impl AppState {
             dialog: Arc::new(DialogService { db: db.clone(), nodes: nodes.clone(), tz, audit }),
             acc: Arc::new(AccService { db: db.clone(), dialogs: db.clone(), tz }),
             monitoring: Arc::new(MonitoringService::new(db, nodes, tz, ttl)),
-            jobs: Arc::new(JobRunner::new(Arc::new(MemoryJobStore::default()), tz)),
+            jobs,
             tz,
         })
     }
@@ -213,6 +218,8 @@ pub mod tests {
     #[derive(Default)]
     pub struct FakeDb {
         pub down: bool,
+        /// Rows older than any cutoff, per table, for cleanups.
+        pub old_rows: Mutex<BTreeMap<String, u64>>,
     }
 
     impl FakeDb {
@@ -299,6 +306,50 @@ pub mod tests {
         }
         async fn missing_indexes(&self) -> Result<Vec<String>, DbError> {
             self.up().map(|_| vec![])
+        }
+    }
+
+    #[async_trait]
+    impl kamscope_db::ToposDb for FakeDb {
+        async fn topos_dialogs(
+            &self,
+            _: &kamscope_db::ToposFilter,
+            _: u64,
+            _: Option<kamscope_db::TimeCursor>,
+        ) -> Result<(Vec<kamscope_api_types::topos::ToposDialog>, Option<kamscope_db::TimeCursor>), DbError> {
+            self.up().map(|_| (vec![], None))
+        }
+        async fn topos_transactions(
+            &self,
+            _: &kamscope_db::ToposFilter,
+            _: u64,
+            _: Option<kamscope_db::TimeCursor>,
+        ) -> Result<(Vec<kamscope_api_types::topos::ToposTransaction>, Option<kamscope_db::TimeCursor>), DbError>
+        {
+            self.up().map(|_| (vec![], None))
+        }
+    }
+
+    /// Old rows per table, which cleanups remove in batches (and a log of the batches).
+    #[async_trait]
+    impl kamscope_db::CleanupDb for FakeDb {
+        async fn count_older(&self, table: &str, _: &str, _: chrono::DateTime<chrono::Utc>) -> Result<u64, DbError> {
+            self.up()?;
+            Ok(*self.old_rows.lock().unwrap().get(table).unwrap_or(&0))
+        }
+        async fn delete_older(
+            &self,
+            table: &str,
+            _: &str,
+            _: chrono::DateTime<chrono::Utc>,
+            batch: u64,
+        ) -> Result<u64, DbError> {
+            self.up()?;
+            let mut rows = self.old_rows.lock().unwrap();
+            let left = rows.entry(table.to_string()).or_insert(0);
+            let n = (*left).min(batch);
+            *left -= n;
+            Ok(n)
         }
     }
 

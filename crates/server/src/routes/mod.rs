@@ -13,6 +13,8 @@ pub mod dialog;
 pub mod health;
 pub mod jobs;
 pub mod monitoring;
+pub mod siptrace;
+pub mod topos;
 pub mod usrloc;
 
 /// One area of the API.
@@ -57,7 +59,16 @@ pub(crate) use area;
 
 /// Every area, in routing order.
 pub fn areas() -> Vec<Area> {
-    vec![health::area(), monitoring::area(), dialog::area(), usrloc::area(), acc::area(), jobs::area()]
+    vec![
+        health::area(),
+        monitoring::area(),
+        dialog::area(),
+        usrloc::area(),
+        acc::area(),
+        siptrace::area(),
+        topos::area(),
+        jobs::area(),
+    ]
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig, state: &AppState) {

@@ -174,7 +174,7 @@ async fn health_is_degraded_with_a_node_down_and_503_when_all_are() {
     let state = fake_state(FakeDb::default(), &[("kamailio", node.clone())]);
     let (status, body, ..) = call(&state, get("/api/v1/health")).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("degraded")), "{body}");
-    let state = fake_state(FakeDb { down: true }, &[("kamailio", node)]);
+    let state = fake_state(FakeDb { down: true, ..Default::default() }, &[("kamailio", node)]);
     let (status, body, ..) = call(&state, get("/api/v1/health")).await;
     assert_eq!((status, body["status"].as_str()), (503, Some("down")), "{body}");
     let (status, body, ..) = call(&state, get("/api/v1/registrations")).await;
@@ -212,4 +212,106 @@ async fn jobs_are_followed_and_cancelled_over_http() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     panic!("the job never ended as cancelled");
+}
+
+#[actix_web::test]
+async fn cleanups_dry_run_then_a_job_that_removes_exactly_the_old_rows() {
+    let db = FakeDb::default();
+    db.old_rows.lock().unwrap().extend([("topos_d".to_string(), 25_000u64), ("topos_t".to_string(), 3)]);
+    let state = fake_state(db, &[("kamailio", users())]);
+    let post = |uri: &str, body: &str| {
+        test::TestRequest::post()
+            .uri(uri)
+            .insert_header(("content-type", "application/json"))
+            .set_payload(body.to_string())
+    };
+    let (status, body, ..) =
+        call(&state, post("/api/v1/topos/cleanup", r#"{"older_than_days": 7, "dry_run": true}"#)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["tables"][0]["rows"], 25_000);
+    assert_eq!(body["tables"][1]["rows"], 3);
+    let (status, job, headers, _) = call(&state, post("/api/v1/topos/cleanup", "")).await;
+    assert_eq!(status, 202, "{job}");
+    let location = headers.get("location").unwrap().to_str().unwrap().to_string();
+    assert_eq!(location, format!("/api/v1/jobs/{}", job["id"].as_str().unwrap()));
+    // A second one while it runs: 409 naming the running job.
+    let (status, body, ..) = call(&state, post("/api/v1/topos/cleanup", "{}")).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains(job["id"].as_str().unwrap()));
+    let mut seen = vec![];
+    let done = loop {
+        let (_, j, ..) = call(&state, get(&location)).await;
+        seen.push(j["progress"]["done"].as_u64().unwrap());
+        if j["state"] != "running" {
+            break j;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    };
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "progress went back: {seen:?}");
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!((done["progress"]["done"].as_u64(), done["progress"]["total"].as_u64()), (Some(25_003), Some(25_003)));
+    assert_eq!(done["result"]["tables"][0]["rows"], 25_000);
+    assert_eq!(done["result"]["tables"][1]["rows"], 3);
+    // The SIP trace has nothing old: its job removes nothing.
+    let (status, job, ..) = call(&state, post("/api/v1/traces/cleanup", r#"{"older_than_days": 30}"#)).await;
+    assert_eq!(status, 202, "{job}");
+}
+
+#[actix_web::test]
+async fn a_cancelled_cleanup_leaves_the_rest() {
+    let db = FakeDb::default();
+    db.old_rows.lock().unwrap().insert("sip_trace".into(), 1_000_000);
+    let state = fake_state(db, &[("kamailio", users())]);
+    let (_, job, ..) = call(&state, test::TestRequest::post().uri("/api/v1/traces/cleanup")).await;
+    let id = job["id"].as_str().unwrap().to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let (status, ..) = call(&state, test::TestRequest::delete().uri(&format!("/api/v1/jobs/{id}"))).await;
+    assert_eq!(status, 202);
+    let done = loop {
+        let (_, j, ..) = call(&state, get(&format!("/api/v1/jobs/{id}"))).await;
+        if j["state"] != "running" {
+            break j;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    };
+    assert_eq!(
+        (done["state"].as_str(), done["result"]["cancelled"].as_bool()),
+        (Some("cancelled"), Some(true)),
+        "{done}"
+    );
+    let removed = done["result"]["tables"][0]["rows"].as_u64().unwrap();
+    assert!(removed > 0 && removed < 1_000_000 && removed % 10_000 == 0, "whole batches only: {removed}");
+    // What is left is exactly what was not removed.
+    let (_, preview, ..) = call(
+        &state,
+        test::TestRequest::post()
+            .uri("/api/v1/traces/cleanup")
+            .insert_header(("content-type", "application/json"))
+            .set_payload(r#"{"dry_run": true}"#),
+    )
+    .await;
+    assert_eq!(preview["tables"][0]["rows"].as_u64().unwrap(), 1_000_000 - removed);
+}
+
+#[actix_web::test]
+async fn bad_cleanup_bodies_are_400s_naming_the_field() {
+    let state = fake_state(FakeDb::default(), &[("kamailio", users())]);
+    for (body, field) in [
+        (r#"{"older_than_days": 0}"#, "older_than_days"),
+        (r#"{"older_than_days": -1}"#, "older_than_days"),
+        (r#"{"older_than_days": 4000}"#, "older_than_days"),
+        (r#"{"older_than_days": "x"}"#, "older_than_days"),
+        (r#"{"days": 3}"#, "days"),
+        ("not json", "body"),
+    ] {
+        let req = test::TestRequest::post()
+            .uri("/api/v1/topos/cleanup")
+            .insert_header(("content-type", "application/json"))
+            .set_payload(body);
+        let (status, p, ..) = call(&state, req).await;
+        assert_eq!(status, 400, "{body}: {p}");
+        assert!(p["detail"].as_str().unwrap().starts_with(&format!("Body field `{field}`")), "{body}: {p}");
+    }
+    let (_, jobs, ..) = call(&state, get("/api/v1/jobs")).await;
+    assert!(jobs["items"].as_array().unwrap().is_empty(), "nothing started: {jobs}");
 }

@@ -4,20 +4,24 @@
 //! fakes one small thing; the real implementation takes the `db`/`rpc` traits, so a
 //! service test fakes those. Routes parse, call one service method, shape the reply.
 use async_trait::async_trait;
-use kamscope_db::{AccDb, DbError, DialogDb, KamailioDb, UsrlocDb};
+use kamscope_db::{AccDb, CleanupDb, DbError, DialogDb, KamailioDb, ToposDb, UsrlocDb};
 use kamscope_rpc::{CoreRpc, DialogRpc, StatsRpc, UsrlocRpc};
 use serde::Serialize;
 
 pub mod acc;
+pub mod cleanup;
 pub mod dialog;
 pub mod monitoring;
 pub mod nodes;
+pub mod topos;
 pub mod usrloc;
 
 pub use acc::{Acc, AccService};
+pub use cleanup::{CleanupService, CleanupTarget, Cleanups};
 pub use dialog::{DialogService, Dialogs};
 pub use monitoring::{Monitoring, MonitoringService};
 pub use nodes::{Node, Nodes};
+pub use topos::{Topos, ToposService};
 pub use usrloc::{Usrloc, UsrlocService};
 
 /// Is the database there? (A trait so tests can fake it.)
@@ -60,9 +64,9 @@ impl DbProbe for KamailioDb {
 pub trait KamailioNode: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc {}
 impl<T: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc> KamailioNode for T {}
 
-/// Everything kamscope reads from Kamailio's database.
-pub trait KamailioTables: UsrlocDb + DialogDb + AccDb + DbProbe {}
-impl<T: UsrlocDb + DialogDb + AccDb + DbProbe> KamailioTables for T {}
+/// Everything kamscope reads from (and cleans in) Kamailio's database.
+pub trait KamailioTables: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + DbProbe {}
+impl<T: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + DbProbe> KamailioTables for T {}
 
 /// Who asked for a change. Today the peer address; accounts will add the user.
 #[derive(Debug, Clone, Default, Serialize)]
