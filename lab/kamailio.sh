@@ -11,6 +11,7 @@
 #      KAMSCOPE_TCP_ASYNC=yes|no (default yes; no = blocking TCP writes, big RPC replies safe),
 #      KAMSCOPE_STOCK_ACC=0|1 (default 0; 1 = no acc db_extra/cdr_extra, for `schema.sh ... --stock-acc`),
 #      KAMSCOPE_LAB_TZ (default Asia/Shanghai: Kamailio's TZ, the zone of MySQL DATETIMEs / PostgreSQL TIMESTAMPs it writes),
+#      KAMSCOPE_TOPOS_CLEAN_INTERVAL (default 60 s: topos' own cleaner; tests that back-date rows slow it),
 #      KAMAILIO_START_TIMEOUT (default 20 s).
 set -euo pipefail
 LAB_SCRIPT=kamailio.sh
@@ -46,6 +47,7 @@ render() { # render <instance_dir> <dburl> <sip_port> <rpc_port> <use_domain>
     t="${t//@DBURL@/$url}"
     t="${t//@USE_DOMAIN@/$ud}"
     t="${t//@RUNDIR@/$dir}"
+    t="${t//@TOPOS_CLEAN_INTERVAL@/${KAMSCOPE_TOPOS_CLEAN_INTERVAL:-60}}"
     printf '%s\n' "$t" >"$dir/kamailio.cfg"
 }
 
