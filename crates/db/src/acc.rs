@@ -354,8 +354,9 @@ mod tests {
         (db, path)
     }
 
+    /// As db_sqlite writes second `t`: the Julian day of `t - 0.5 s`.
     fn julian(t: DateTime<Utc>) -> f64 {
-        t.timestamp() as f64 / 86400.0 + JULIAN_EPOCH
+        (t.timestamp() as f64 - 0.5) / 86400.0 + JULIAN_EPOCH
     }
 
     async fn insert(db: &KamailioDb, table: &str, method: &str, code: &str, t: DateTime<Utc>, caller: &str) {

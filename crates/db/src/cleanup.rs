@@ -95,7 +95,8 @@ mod tests {
         .unwrap();
         db.conn.execute_unprepared("CREATE TABLE sip_trace (id INTEGER PRIMARY KEY, time_stamp TIMESTAMP WITHOUT TIME ZONE DEFAULT '2000-01-01 00:00:01' NOT NULL)").await.unwrap();
         let cutoff = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
-        let jd = |t: DateTime<Utc>| t.timestamp() as f64 / 86400.0 + JULIAN_EPOCH;
+        // As db_sqlite writes second `t`: the Julian day of `t - 0.5 s`.
+        let jd = |t: DateTime<Utc>| (t.timestamp() as f64 - 0.5) / 86400.0 + JULIAN_EPOCH;
         // 25 old REAL rows, one a second before the cutoff; 5 new REAL rows, one exactly at it.
         for i in 0..25 {
             let t = cutoff - chrono::Duration::seconds(1 + i * 3600);

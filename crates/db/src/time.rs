@@ -34,7 +34,7 @@ pub fn read_datetime(row: &QueryResult, backend: Backend, col: &str, z: Zones) -
     match backend {
         Backend::Sqlite => {
             let secs: Option<f64> = row.try_get("", col).ok().flatten();
-            secs.and_then(|s| from_epoch(s.round() as i64, z.shown))
+            secs.and_then(|s| from_epoch(sqlite_seconds(s), z.shown))
         }
         _ => {
             let naive: Option<NaiveDateTime> = row.try_get("", col).ok().flatten();
@@ -51,10 +51,21 @@ pub fn from_epoch(secs: i64, tz: Tz) -> Option<DateTime<FixedOffset>> {
     Utc.timestamp_opt(secs, 0).single().map(|t| t.with_timezone(&tz).fixed_offset())
 }
 
-/// A time as the backend stores it, for comparing against a DATETIME column.
+/// db_sqlite writes second `t` as the Julian day of `t - 0.5 s` (its `timet_to_sqlite`:
+/// `((double)t - 0.5) / 86400.0 + 2440587.5`, give or take 4e-5 s; its own reader adds
+/// the half second back), while text dates (schema defaults, other tools) read back
+/// exactly. Whole seconds from either: add the half second and a millisecond, then
+/// floor (rounding would send Kamailio's rows a second early or late at random).
+pub fn sqlite_seconds(epoch_secs: f64) -> i64 {
+    (epoch_secs + 0.501).floor() as i64
+}
+
+/// A time as the backend stores it, for comparing against a DATETIME column. On SQLite
+/// the bound sits a quarter second below Kamailio's stored `t - 0.5 s`, so `>= t` takes
+/// the rows of second `t` and `< t` leaves them, exactly.
 pub fn datetime_value(backend: Backend, t: DateTime<Utc>, tz: Tz) -> Value {
     match backend {
-        Backend::Sqlite => Value::from(t.timestamp() as f64 / 86400.0 + JULIAN_EPOCH),
+        Backend::Sqlite => Value::from((t.timestamp() as f64 - 0.75) / 86400.0 + JULIAN_EPOCH),
         _ => Value::from(t.with_timezone(&tz).naive_local()),
     }
 }
