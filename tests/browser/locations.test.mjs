@@ -135,8 +135,12 @@ test("/ redirects to the registrations page, which lists the expected users", as
 test("the shell links the manual's eight pages; unbuilt pages and unknown paths say so", async () => {
   const slugs = ["locations", "dialogs", "cdr", "siptrace", "topos", "presence", "msilo", "monitoring"];
   for (const s of slugs) assert.ok(await page.$(sel(`nav-${s}`)), `nav entry ${s}`);
-  await page.click(`${sel("nav-cdr")} a`);
-  await page.waitForURL(/\/kamailio\/cdr$/);
+  // An unbuilt page: the first one the sidebar marks "soon" (pages get built over time).
+  const soon = await page.$$eval(`[data-testid^="nav-"]`, (lis) =>
+    lis.filter((li) => li.querySelector(".nav-soon")).map((li) => li.dataset.testid.slice(4)));
+  assert.ok(soon.length > 0, "some page is still unbuilt");
+  await page.click(`${sel(`nav-${soon[0]}`)} a`);
+  await page.waitForURL(new RegExp(`/kamailio/${soon[0]}$`));
   await page.waitForSelector(sel("not-built"));
   await page.goto(`${BASE}/kamailio/no-such-page`);
   await page.waitForSelector(sel("page-not-found"));

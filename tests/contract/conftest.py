@@ -112,6 +112,15 @@ def wait_until(what, predicate, seconds=15.0):
         time.sleep(0.2)
 
 
+def follow_job(api_call, job_id, seconds=60.0):
+    """Polls GET /jobs/{id} until the job has ended; returns the last Job."""
+    def ended():
+        r = api_call("jobs", "get_job", job_id)
+        assert r.status_code == 200, r.content
+        return r.parsed if r.parsed.state != models.JobState.RUNNING else None
+    return wait_until(f"job {job_id} ends", ended, seconds)
+
+
 def problem(response, status):
     """The answer as the client's typed problem, checked to be one with this status."""
     assert response.status_code == status, (response.status_code, response.content)

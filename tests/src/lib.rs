@@ -150,11 +150,14 @@ pub struct Options {
     /// acc, missed_calls and acc_cdrs exactly as Kamailio's acc-create.sql makes them
     /// (no db_extra / cdr_extra columns) and acc's db_extra / cdr_extra off.
     pub stock_acc: bool,
+    /// topos' own cleaner (`clean_interval`, s): tests that back-date topos rows slow it
+    /// so that they, not Kamailio's timer, decide what goes.
+    pub topos_clean_interval: u32,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { use_domain: false, tz: LAB_TZ, stock_acc: false }
+        Options { use_domain: false, tz: LAB_TZ, stock_acc: false, topos_clean_interval: 60 }
     }
 }
 
@@ -171,6 +174,7 @@ pub struct Kamailio {
     pub tz: &'static str,
     /// Stock acc tables and config (`Options::stock_acc`).
     pub stock_acc: bool,
+    pub topos_clean_interval: u32,
 }
 
 impl Kamailio {
@@ -214,6 +218,7 @@ impl Kamailio {
             use_domain: opts.use_domain,
             tz: opts.tz,
             stock_acc: opts.stock_acc,
+            topos_clean_interval: opts.topos_clean_interval,
         };
         k.start_again().await?;
         Ok(k)
@@ -223,7 +228,12 @@ impl Kamailio {
     pub async fn start_again(&self) -> anyhow::Result<()> {
         let (sip, rpc) = (self.sip_port.to_string(), self.rpc_port.to_string());
         let ud = if self.use_domain { "1" } else { "0" };
-        let env = [("KAMSCOPE_LAB_TZ", self.tz), ("KAMSCOPE_STOCK_ACC", if self.stock_acc { "1" } else { "0" })];
+        let clean = self.topos_clean_interval.to_string();
+        let env = [
+            ("KAMSCOPE_LAB_TZ", self.tz),
+            ("KAMSCOPE_STOCK_ACC", if self.stock_acc { "1" } else { "0" }),
+            ("KAMSCOPE_TOPOS_CLEAN_INTERVAL", clean.as_str()),
+        ];
         lab_env("kamailio.sh", &["start", self.dir.to_str().unwrap(), &self.db_url, &sip, &rpc, ud], &env).await?;
         Ok(())
     }
