@@ -109,6 +109,11 @@ KAMSCOPE_SPA_DIR="$ROOT/frontend/dist" \
     target/debug/kamscope serve >"$OUT/kamscope-browser-2nodes.log" 2>&1 &
 KAMSCOPE2_PID=$!
 wait_http http://127.0.0.1:18081/api/v1/health 60 || fail "the two-node kamscope did not start (tests/output/kamscope-browser-2nodes.log)"
+# Calls with known outcomes for the CDR page (KAMSCOPE_CDR_* below): carol -> dave
+# answered, held 1 s, carol hangs up; carol -> erin 486 Busy Here; carol -> nobody 404.
+lab/sipp.sh calls 25060 3 carol dave 25091 || fail "SIPp calls carol -> dave"
+lab/sipp.sh failed 25060 busy 2 erin carol 25092 || fail "SIPp busy calls carol -> erin"
+lab/sipp.sh failed 25060 unknown 1 nobody carol || fail "SIPp call carol -> nobody"
 # Two answered long calls alice -> bob for the dialogs page: a UAS for bob that takes two
 # calls, and a UAC holding both for 600 s. Each runs in its own process group (setsid).
 API=http://127.0.0.1:18080/api/v1
@@ -128,6 +133,7 @@ KAMSCOPE_URL=http://127.0.0.1:18080 \
 KAMSCOPE_EXPECT_USERS="$(printf 'web%04d,' $(seq 1 12) | sed 's/,$//')" \
 KAMSCOPE_DELETE_USER=web0007 \
 KAMSCOPE_EXPECT_DIALOGS=2 \
+KAMSCOPE_CDR_CALLER=carol KAMSCOPE_CDR_ANSWERED=3 KAMSCOPE_CDR_BUSY=2 KAMSCOPE_CDR_FAILED=3 KAMSCOPE_CDR_HOLD_S=1 \
 KAMSCOPE_MULTI_NODE_URL=http://127.0.0.1:18081 \
 KAMSCOPE_SCREENSHOT_DIR="$OUT/screenshots" \
     tests/browser/run.sh || fail "browser test (screenshots in tests/output/screenshots)"

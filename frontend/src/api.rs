@@ -1,12 +1,14 @@
 //! Calls to kamscope's `/api/v1`. The JSON shapes are `kamscope-api-types`, shared with
 //! the server; errors are RFC 9457 problem details.
 use gloo_net::http::{Request, Response};
+use kamscope_api_types::acc::{Call, CallSource, Cdr, CdrStats, KpiGroup, Kpis};
 use kamscope_api_types::dashboard::Dashboard;
 use kamscope_api_types::dialog::{Dialog, DialogRecord, DialogSource, DialogStats};
 use kamscope_api_types::health::Health;
 use kamscope_api_types::jobs::Job;
 use kamscope_api_types::query::{
-    to_query_string, ContactQuery, DialogsQuery, HistoryQuery, NodeQuery, RegistrationsQuery,
+    to_query_string, CallsQuery, CdrQuery, CdrStatsQuery, ContactQuery, DialogsQuery, HistoryQuery,
+    KpiQuery, NodeQuery, RegistrationsQuery,
 };
 use kamscope_api_types::usrloc::{Registration, RegistrationSource};
 use kamscope_api_types::{Page, Problem};
@@ -48,6 +50,22 @@ pub fn dialog_source_param(source: DialogSource) -> &'static str {
     match source {
         DialogSource::Memory => "memory",
         DialogSource::Db => "db",
+    }
+}
+
+pub fn call_source_param(source: CallSource) -> &'static str {
+    match source {
+        CallSource::Acc => "acc",
+        CallSource::AccCdrs => "acc_cdrs",
+    }
+}
+
+pub fn kpi_group_param(g: KpiGroup) -> &'static str {
+    match g {
+        KpiGroup::Hour => "hour",
+        KpiGroup::Day => "day",
+        KpiGroup::Caller => "caller",
+        KpiGroup::Callee => "callee",
     }
 }
 
@@ -187,6 +205,36 @@ pub async fn job(id: &str) -> Result<Job, ApiError> {
 pub async fn cancel_job(id: &str) -> Result<(), ApiError> {
     no_content(Request::delete(&format!("/api/v1/jobs/{}", enc(id)))).await
 }
+
+/// `GET /api/v1/cdrs?caller=&callee=&call_id=&from=&to=&sip_code=&method=&limit=&cursor=` (acc).
+pub async fn list_cdrs(q: &CdrQuery) -> Result<Page<Cdr>, ApiError> {
+    get_json(&url(CDRS, q)).await
+}
+
+/// `GET /api/v1/missed-calls?…`: the same filters as [`list_cdrs`] (missed_calls).
+pub async fn list_missed_calls(q: &CdrQuery) -> Result<Page<Cdr>, ApiError> {
+    get_json(&url(MISSED_CALLS, q)).await
+}
+
+/// `GET /api/v1/cdrs/stats[?date=]`: a day's figures (default today, reporting zone).
+pub async fn cdr_stats(q: &CdrStatsQuery) -> Result<CdrStats, ApiError> {
+    get_json(&url("/api/v1/cdrs/stats", q)).await
+}
+
+/// `GET /api/v1/calls?source=&caller=&callee=&call_id=&from=&to=&limit=&cursor=`: paired calls.
+pub async fn list_calls(q: &CallsQuery) -> Result<Page<Call>, ApiError> {
+    get_json(&url(CALLS, q)).await
+}
+
+/// `GET /api/v1/cdrs/kpis?from=&to=&group_by=`
+pub async fn cdr_kpis(q: &KpiQuery) -> Result<Kpis, ApiError> {
+    get_json(&url("/api/v1/cdrs/kpis", q)).await
+}
+
+/// The list paths, also the base of their CSV exports.
+pub const CDRS: &str = "/api/v1/cdrs";
+pub const MISSED_CALLS: &str = "/api/v1/missed-calls";
+pub const CALLS: &str = "/api/v1/calls";
 
 /// Both requests at once; each result on its own.
 pub async fn join<A, B>(

@@ -69,6 +69,8 @@ mod registrations;
 mod dialogs;
 #[macro_use]
 mod monitoring;
+#[macro_use]
+mod cdr;
 
 macro_rules! keys {
     ( ; $($key:ident => $zh:expr, $en:expr;)*) => {
@@ -97,7 +99,7 @@ macro_rules! keys {
     };
 }
 
-shell_keys! { list_keys, registrations_keys, dialogs_keys, monitoring_keys, keys ; }
+shell_keys! { list_keys, registrations_keys, dialogs_keys, monitoring_keys, cdr_keys, keys ; }
 
 /// Whether `a` and `b` use the same set of `{name}` placeholders: each `{...}` of one
 /// occurs in the other. A const fn, so that the check runs in the compiler.

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::i18n::K;
 
+pub mod cdr;
 pub mod dialogs;
 pub mod locations;
 pub mod monitoring;
@@ -88,7 +89,13 @@ pub static PAGES: [PageDef; 8] = [
         Role::Viewer,
         Some(|| view! { <dialogs::DialogsPage/> }.into_any()),
     ),
-    page("/kamailio/cdr", K::PageCdr, K::DescCdr, Role::Viewer, None),
+    page(
+        "/kamailio/cdr",
+        K::PageCdr,
+        K::DescCdr,
+        Role::Viewer,
+        Some(|| view! { <cdr::CdrPage/> }.into_any()),
+    ),
     page(
         "/kamailio/siptrace",
         K::PageSiptrace,

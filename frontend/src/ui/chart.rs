@@ -45,21 +45,44 @@ pub fn line_chart(testid: &'static str, points: Vec<(f64, f64)>) -> impl IntoVie
     let (x0, x1) = points
         .iter()
         .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    line_chart_in(testid, points, (x0, x1))
+}
+
+/// [`line_chart`] over a given x range, e.g. `(-0.5, n - 0.5)` for point `i` to sit over
+/// bar `i` of a [`bar_chart`] of `n` bars; each point is marked (a lone point shows too).
+pub fn line_chart_in(
+    testid: &'static str,
+    points: Vec<(f64, f64)>,
+    (x0, x1): (f64, f64),
+) -> impl IntoView {
     let span = (x1 - x0).max(1e-9);
     let max = top(points.iter().map(|p| p.1));
-    let path = points
+    let xy: Vec<(f64, f64, f64)> = points
         .iter()
         .map(|(x, y)| {
             let px = PAD + (x - x0) / span * (W - 2.0 * PAD);
             let py = H - PAD - y / max * (H - 2.0 * PAD);
-            format!("{px:.1},{py:.1}")
+            (px, py, *y)
         })
+        .collect();
+    let path = xy
+        .iter()
+        .map(|(px, py, _)| format!("{px:.1},{py:.1}"))
         .collect::<Vec<_>>()
         .join(" ");
+    let marks = xy
+        .into_iter()
+        .map(|(px, py, v)| {
+            view! {
+                <circle class="pt" cx=format!("{px:.1}") cy=format!("{py:.1}") r="3" data-value=v.to_string()></circle>
+            }
+        })
+        .collect_view();
     view! {
         <svg class="chart chart-line" data-testid=testid viewBox=format!("0 0 {W} {H}") role="img">
             <line class="axis" x1=PAD.to_string() y1=(H - PAD).to_string() x2=(W - PAD).to_string() y2=(H - PAD).to_string()></line>
             <polyline points=path></polyline>
+            {marks}
             <text class="value" x=PAD.to_string() y=(PAD - 6.0).to_string()>{max.to_string()}</text>
         </svg>
     }

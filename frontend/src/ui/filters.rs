@@ -272,7 +272,8 @@ where
                 let r = fetch(n.clone()).await;
                 results.push((n, r));
             }
-            if seq.get_value() == my {
+            // Not when superseded, nor when the caller is gone meanwhile.
+            if seq.try_get_value() == Some(my) {
                 out.set(Some(results));
             }
         });

@@ -54,8 +54,10 @@ impl<T: Clone + Send + Sync + 'static> Paged<T> {
             p.loading.set(true);
             spawn_local(async move {
                 let result = fut.await;
-                if seq.get_value() != my {
-                    return; // a newer request superseded this one
+                // A newer request superseded this one, or the list is gone (its page
+                // or tab was closed while the request was out).
+                if seq.try_get_value() != Some(my) {
+                    return;
                 }
                 match result {
                     Ok(page) => {

@@ -9,6 +9,7 @@
 //!   row actions).
 //! - [`filters`]: search, text, select, page size, node; [`time_range`]: a time range
 //!   with presets.
+//! - [`tabs`]: a tab strip over one panel.
 //! - [`url`]: list state kept in the URL.
 //! - [`feedback`]: error box, spinner, toast, the confirmation dialog of destructive actions.
 //! - [`job`]: a progress bar following `GET /api/v1/jobs/{id}`, with cancel.
@@ -26,6 +27,7 @@ pub mod list;
 pub mod page;
 pub mod stat;
 pub mod table;
+pub mod tabs;
 pub mod time_range;
 pub mod url;
 
@@ -40,4 +42,5 @@ pub use list::{reload_twice, ListSection, Paged, RefreshButton};
 pub use page::PageHead;
 pub use stat::{metric, stat_card};
 pub use table::{action_button, col, detail_items, details_row, DataTable, Expand};
+pub use tabs::Tabs;
 pub use url::{keep_in_url, UrlQuery};
