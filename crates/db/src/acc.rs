@@ -321,21 +321,13 @@ impl KamailioDb {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testdb::{temp_sqlite, TempDb};
     use crate::time::JULIAN_EPOCH;
-    use crate::DbConfig;
     use chrono::TimeZone;
 
     /// acc as acc-create.sql makes it, plus the lab's db_extra columns and one more.
-    async fn db(extra_cols: bool) -> (KamailioDb, tempfile_path::TempPath) {
-        let path = tempfile_path::TempPath::new("acc");
-        let db = KamailioDb::connect(&DbConfig {
-            url: format!("sqlite://{}?mode=rwc", path.0.display()),
-            timezone: chrono_tz::UTC,
-            report_timezone: chrono_tz::Asia::Shanghai,
-            use_domain: false,
-        })
-        .await
-        .unwrap();
+    async fn db(extra_cols: bool) -> TempDb {
+        let db = temp_sqlite("acc", chrono_tz::UTC, chrono_tz::Asia::Shanghai).await;
         let extra = if extra_cols {
             ", src_user VARCHAR(64), dst_user VARCHAR(64), src_ip VARCHAR(64), custom_tag VARCHAR(32)"
         } else {
@@ -351,7 +343,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        (db, path)
+        db
     }
 
     /// As db_sqlite writes second `t`: the Julian day of `t - 0.5 s`.
@@ -375,7 +367,7 @@ mod tests {
 
     #[tokio::test]
     async fn newest_first_keyset_pages_with_equal_times_and_filters() {
-        let (db, _p) = db(true).await;
+        let db = db(true).await;
         let t0 = Utc.with_ymd_and_hms(2026, 11, 30, 15, 30, 0).unwrap(); // 23:30 in Shanghai
         for i in 0..7 {
             // Pairs of rows at the same second: the id breaks the tie.
@@ -422,7 +414,7 @@ mod tests {
 
     #[tokio::test]
     async fn hours_and_days_count_in_the_reporting_zone() {
-        let (db, _p) = db(true).await;
+        let db = db(true).await;
         let sh = chrono_tz::Asia::Shanghai;
         let at = |h: u32, m: u32| sh.with_ymd_and_hms(2026, 12, 1, h, m, 0).unwrap().with_timezone(&Utc);
         insert(&db, "acc", "INVITE", "200", at(0, 0), "a").await; // the first second of the day
@@ -453,7 +445,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_stock_table_lists_and_caller_filters_name_db_extra() {
-        let (db, _p) = db(false).await;
+        let db = db(false).await;
         insert(&db, "acc", "INVITE", "200", Utc::now(), "a").await;
         let (page, _) = db.records(AccTable::Acc, &CdrFilter::default(), 10, None).await.unwrap();
         assert_eq!((page.len(), page[0].src_user.as_deref()), (1, None));
@@ -463,22 +455,5 @@ mod tests {
             .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("`dst_user`") && text.contains("db_extra"), "{text}");
-    }
-
-    /// A file that is removed when the test ends.
-    mod tempfile_path {
-        pub struct TempPath(pub std::path::PathBuf);
-        impl TempPath {
-            pub fn new(what: &str) -> Self {
-                static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-                let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                TempPath(std::env::temp_dir().join(format!("kamscope-{what}-{}-{n}.sqlite", std::process::id())))
-            }
-        }
-        impl Drop for TempPath {
-            fn drop(&mut self) {
-                let _ = std::fs::remove_file(&self.0);
-            }
-        }
     }
 }

@@ -78,21 +78,13 @@ impl CleanupDb for KamailioDb {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testdb::temp_sqlite;
     use crate::time::JULIAN_EPOCH;
-    use crate::DbConfig;
     use chrono::TimeZone;
 
     #[tokio::test]
     async fn removes_exactly_the_older_rows_real_or_text_in_batches() {
-        let path = std::env::temp_dir().join(format!("kamscope-clean-{}.sqlite", std::process::id()));
-        let db = KamailioDb::connect(&DbConfig {
-            url: format!("sqlite://{}?mode=rwc", path.display()),
-            timezone: chrono_tz::UTC,
-            report_timezone: chrono_tz::UTC,
-            use_domain: false,
-        })
-        .await
-        .unwrap();
+        let db = temp_sqlite("clean", chrono_tz::UTC, chrono_tz::UTC).await;
         db.conn.execute_unprepared("CREATE TABLE sip_trace (id INTEGER PRIMARY KEY, time_stamp TIMESTAMP WITHOUT TIME ZONE DEFAULT '2000-01-01 00:00:01' NOT NULL)").await.unwrap();
         let cutoff = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
         // As db_sqlite writes second `t`: the Julian day of `t - 0.5 s`.
@@ -133,6 +125,5 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(read_i64(&left[0], "n"), Some(6));
-        let _ = std::fs::remove_file(&path);
     }
 }

@@ -130,19 +130,11 @@ impl KamailioDb {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::DbConfig;
+    use crate::testdb::temp_sqlite;
 
     #[tokio::test]
     async fn reports_missing_indexes_and_creates_exactly_those() {
-        let path = std::env::temp_dir().join(format!("kamscope-idx-{}.sqlite", std::process::id()));
-        let db = KamailioDb::connect(&DbConfig {
-            url: format!("sqlite://{}?mode=rwc", path.display()),
-            timezone: chrono_tz::UTC,
-            report_timezone: chrono_tz::UTC,
-            use_domain: false,
-        })
-        .await
-        .unwrap();
+        let db = temp_sqlite("idx", chrono_tz::UTC, chrono_tz::UTC).await;
         for sql in [
             "CREATE TABLE acc (id INTEGER PRIMARY KEY, callid VARCHAR(255), time TIMESTAMP)",
             "CREATE INDEX acc_callid_idx ON acc (callid)",
@@ -160,6 +152,5 @@ mod tests {
         let after = db.index_report().await.unwrap();
         assert_eq!(after[0].present.as_deref(), Some("kamscope_acc_time_idx"));
         assert_eq!(after[1].present.as_deref(), Some("operator_own"));
-        let _ = std::fs::remove_file(&path);
     }
 }

@@ -11,6 +11,8 @@ pub mod indexes;
 pub mod newest;
 pub mod page;
 mod schema;
+#[cfg(test)]
+mod testdb;
 pub mod time;
 pub mod topos;
 pub mod usrloc;
