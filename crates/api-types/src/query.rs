@@ -30,18 +30,30 @@ pub enum ListFormat {
 }
 
 /// The paging part every list query has.
-pub trait Paged {
+pub trait Paged: Sized {
     fn limit(&self) -> Option<u32>;
     fn cursor(&self) -> Option<&str>;
+    /// The same query for another page.
+    fn page_at(&self, cursor: Option<String>, limit: u32) -> Self;
+    /// `format=` where the list offers CSV.
+    fn format(&self) -> Option<ListFormat> {
+        None
+    }
 }
 
 macro_rules! paged {
-    ($($t:ty),*) => {$(
+    ($($t:ty),* $(; with format: $($f:ty),*)?) => {
+        $(paged!(@one $t);)*
+        $($(paged!(@one $f, format);)*)?
+    };
+    (@one $t:ty $(, $format:ident)?) => {
         impl Paged for $t {
             fn limit(&self) -> Option<u32> { self.limit }
             fn cursor(&self) -> Option<&str> { self.cursor.as_deref() }
+            fn page_at(&self, cursor: Option<String>, limit: u32) -> Self { Self { cursor, limit: Some(limit), ..self.clone() } }
+            $(fn $format(&self) -> Option<ListFormat> { self.format })?
         }
-    )*};
+    };
 }
 
 /// `GET /registrations`.
@@ -221,6 +233,72 @@ pub struct ToposQuery {
     pub cursor: Option<String>,
 }
 
+/// `GET /presence/presentities`: by id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PresentitiesQuery {
+    /// Part of the username (at most 64 characters).
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 64))]
+    pub user: Option<String>,
+    /// The domain exactly.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 64))]
+    pub domain: Option<String>,
+    /// The event package exactly, e.g. `presence`.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 64))]
+    pub event: Option<String>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
+/// `GET /presence/watchers`: subscriptions by id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct WatchersQuery {
+    /// Part of the presentity URI.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 255))]
+    pub presentity: Option<String>,
+    /// Part of the watcher's username, or `user@domain` exactly.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 255))]
+    pub watcher: Option<String>,
+    /// The event package exactly.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 64))]
+    pub event: Option<String>,
+    /// The subscription's status code: 1 active, 2 pending, 3 terminated, 4 waiting.
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 4))]
+    pub status: Option<u8>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
+/// `GET /offline-messages`: stored messages by id (oldest first, msilo's delivery order).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct OfflineMessagesQuery {
+    /// Part of the sender's URI (`src_addr`).
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 255))]
+    pub src: Option<String>,
+    /// Part of the recipient's URI (`dst_addr`).
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 255))]
+    pub dst: Option<String>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
 /// `GET /jobs`: the recent jobs, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
@@ -234,7 +312,8 @@ pub struct JobsQuery {
     pub cursor: Option<String>,
 }
 
-paged!(RegistrationsQuery, DialogsQuery, HistoryQuery, JobsQuery, CdrQuery, CallsQuery, ToposQuery);
+paged!(JobsQuery, ToposQuery; with format: RegistrationsQuery, DialogsQuery, HistoryQuery, CdrQuery, CallsQuery);
+paged!(PresentitiesQuery, WatchersQuery, OfflineMessagesQuery);
 
 /// `node=` of calls that go to one Kamailio node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,19 +1,13 @@
 //! The command line's other jobs (`kamscope db ...`), kept out of `main` so tests run them.
 use std::io::Write;
 
-use kamscope_db::{DbConfig, KamailioDb};
+use kamscope_db::KamailioDb;
 
 use crate::configuration::Settings;
 
 /// `kamscope db indexes [--apply]`.
 pub async fn db_indexes(settings: &Settings, apply: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    let db = KamailioDb::connect(&DbConfig {
-        url: settings.database_url.clone(),
-        timezone: settings.tz()?,
-        report_timezone: settings.report_tz()?,
-        use_domain: settings.use_domain,
-    })
-    .await?;
+    let db = KamailioDb::connect(&settings.db_config()?).await?;
     let report = db.index_report().await?;
     if report.is_empty() {
         writeln!(out, "None of the tables kamscope has recommendations for exist in this database.")?;

@@ -152,6 +152,16 @@ impl Settings {
             .map_err(|e| anyhow::anyhow!("timezone {:?} is not an IANA zone name: {e}", self.timezone))
     }
 
+    /// How to reach Kamailio's database and read its times.
+    pub fn db_config(&self) -> anyhow::Result<kamscope_db::DbConfig> {
+        Ok(kamscope_db::DbConfig {
+            url: self.database_url.clone(),
+            timezone: self.tz()?,
+            report_timezone: self.report_tz()?,
+            use_domain: self.use_domain,
+        })
+    }
+
     /// The reporting zone: `report_timezone`, else Kamailio's zone.
     pub fn report_tz(&self) -> anyhow::Result<Tz> {
         match &self.report_timezone {

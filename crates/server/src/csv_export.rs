@@ -10,6 +10,7 @@ use bytes::Bytes;
 use chrono::Utc;
 use chrono_tz::Tz;
 use futures::stream::{self, Stream};
+use kamscope_api_types::query::{ListFormat, Paged, MAX_LIMIT};
 use kamscope_api_types::Page;
 use serde::Serialize;
 use serde_json::Value;
@@ -95,6 +96,28 @@ where
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8; header=present"))
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", file_name(what, tz))))
         .streaming(body))
+}
+
+/// A list's answer: one JSON page, or with `format=csv` the whole list read page by page
+/// through the same call. Every list handler answers through this.
+pub async fn page_or_csv<Q, S, T, F, Fut>(
+    what: &str,
+    tz: Tz,
+    q: Q,
+    svc: std::sync::Arc<S>,
+    fetch: F,
+) -> Result<HttpResponse, ApiError>
+where
+    Q: Paged + 'static,
+    S: ?Sized + 'static,
+    T: Serialize + CsvColumns + 'static,
+    F: Fn(std::sync::Arc<S>, Q) -> Fut + 'static,
+    Fut: Future<Output = Result<Page<T>, ApiError>> + 'static,
+{
+    if q.format() == Some(ListFormat::Csv) {
+        return download(what, tz, move |cursor| fetch(svc.clone(), q.page_at(cursor, MAX_LIMIT))).await;
+    }
+    Ok(HttpResponse::Ok().json(fetch(svc, q).await?))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@ use std::net::TcpListener;
 
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpResponse, HttpServer};
-use kamscope_db::{DbConfig, KamailioDb};
+use kamscope_db::KamailioDb;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::configuration::Settings;
@@ -22,13 +22,7 @@ impl Application {
     /// Connects lazily: kamscope starts even while Kamailio or the database is down,
     /// answers 503 for what needs them, and recovers by itself.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = KamailioDb::connect(&DbConfig {
-            url: settings.database_url.clone(),
-            timezone: settings.tz()?,
-            report_timezone: settings.report_tz()?,
-            use_domain: settings.use_domain,
-        })
-        .await?;
+        let db = KamailioDb::connect(&settings.db_config()?).await?;
         let state = AppState::new(&settings, db)?;
         let listener = TcpListener::bind(&settings.listen)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;

@@ -2,7 +2,7 @@
 use actix_web::{get, web, HttpResponse};
 use chrono_tz::Tz;
 use kamscope_api_types::acc::{Call, Cdr, CdrStats, Kpis};
-use kamscope_api_types::query::{CallsQuery, CdrQuery, CdrStatsQuery, KpiQuery, ListFormat, MAX_LIMIT};
+use kamscope_api_types::query::{CallsQuery, CdrQuery, CdrStatsQuery, KpiQuery};
 use kamscope_api_types::Page;
 use kamscope_db::AccTable;
 
@@ -47,16 +47,9 @@ impl CsvColumns for Call {
 }
 
 async fn records(svc: web::Data<dyn Acc>, tz: Tz, table: AccTable, q: CdrQuery) -> Result<HttpResponse, ApiError> {
-    if q.format == Some(ListFormat::Csv) {
-        let svc = svc.into_inner();
-        let what = if table == AccTable::Acc { "cdrs" } else { "missed-calls" };
-        return csv_export::download(what, tz, move |cursor| {
-            let (svc, q) = (svc.clone(), CdrQuery { cursor, limit: Some(MAX_LIMIT), ..q.clone() });
-            async move { svc.records(table, &q).await }
-        })
-        .await;
-    }
-    Ok(HttpResponse::Ok().json(svc.records(table, &q).await?))
+    let what = if table == AccTable::Acc { "cdrs" } else { "missed-calls" };
+    csv_export::page_or_csv(what, tz, q, svc.into_inner(), move |svc, q| async move { svc.records(table, &q).await })
+        .await
 }
 
 /// Accounting records (`acc`): one row per transaction acc recorded (INVITE answered
@@ -143,16 +136,7 @@ pub async fn list_calls(
     tz: web::Data<Tz>,
     q: ApiQuery<CallsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = q.0;
-    if q.format == Some(ListFormat::Csv) {
-        let svc = svc.into_inner();
-        return csv_export::download("calls", **tz, move |cursor| {
-            let (svc, q) = (svc.clone(), CallsQuery { cursor, limit: Some(MAX_LIMIT), ..q.clone() });
-            async move { svc.calls(&q).await }
-        })
-        .await;
-    }
-    Ok(HttpResponse::Ok().json(svc.calls(&q).await?))
+    csv_export::page_or_csv("calls", **tz, q.0, svc.into_inner(), |svc, q| async move { svc.calls(&q).await }).await
 }
 
 /// Telecom KPIs over `from`..`to` (default: today in the reporting zone), per hour, day,

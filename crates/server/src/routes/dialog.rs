@@ -3,7 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use chrono_tz::Tz;
 use kamscope_api_types::dialog::{Dialog, DialogRecord, DialogSource, DialogStats};
-use kamscope_api_types::query::{DialogsQuery, HistoryQuery, ListFormat, NodeQuery, MAX_LIMIT};
+use kamscope_api_types::query::{DialogsQuery, HistoryQuery, NodeQuery};
 use kamscope_api_types::Page;
 
 use crate::csv_export::{self, CsvColumns};
@@ -75,20 +75,11 @@ pub async fn list_dialogs(
     tz: web::Data<Tz>,
     q: ApiQuery<DialogsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = q.0;
-    if q.format == Some(ListFormat::Csv) {
-        let what = match q.source.unwrap_or_default() {
-            DialogSource::Memory => "dialogs-memory",
-            DialogSource::Db => "dialogs-db",
-        };
-        let svc = svc.into_inner();
-        return csv_export::download(what, **tz, move |cursor| {
-            let (svc, q) = (svc.clone(), DialogsQuery { cursor, limit: Some(MAX_LIMIT), ..q.clone() });
-            async move { svc.list(&q).await }
-        })
-        .await;
-    }
-    Ok(HttpResponse::Ok().json(svc.list(&q).await?))
+    let what = match q.source.unwrap_or_default() {
+        DialogSource::Memory => "dialogs-memory",
+        DialogSource::Db => "dialogs-db",
+    };
+    csv_export::page_or_csv(what, **tz, q.0, svc.into_inner(), |svc, q| async move { svc.list(&q).await }).await
 }
 
 /// Dialog statistics of a node: `dlg.stats_active` plus the dialog module's counters.
@@ -124,16 +115,14 @@ pub async fn dialog_history(
     tz: web::Data<Tz>,
     q: ApiQuery<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = q.0;
-    if q.format == Some(ListFormat::Csv) {
-        let svc = svc.into_inner();
-        return csv_export::download("dialogs-history", **tz, move |cursor| {
-            let (svc, q) = (svc.clone(), HistoryQuery { cursor, limit: Some(MAX_LIMIT), ..q.clone() });
-            async move { svc.history(&q).await }
-        })
-        .await;
-    }
-    Ok(HttpResponse::Ok().json(svc.history(&q).await?))
+    csv_export::page_or_csv(
+        "dialogs-history",
+        **tz,
+        q.0,
+        svc.into_inner(),
+        |svc, q| async move { svc.history(&q).await },
+    )
+    .await
 }
 
 /// (h_entry, h_id) from the path, named in the error when wrong.

@@ -1,7 +1,7 @@
 //! Registrations: Kamailio's usrloc (`location` table and `ul.*` RPCs). Manual page 1.
 use actix_web::{delete, get, web, HttpResponse};
 use chrono_tz::Tz;
-use kamscope_api_types::query::{ContactQuery, ListFormat, NodeQuery, RegistrationsQuery, MAX_LIMIT};
+use kamscope_api_types::query::{ContactQuery, NodeQuery, RegistrationsQuery};
 use kamscope_api_types::usrloc::{Aor, Registration, RegistrationSource};
 use kamscope_api_types::Page;
 
@@ -73,20 +73,11 @@ pub async fn list_registrations(
     tz: web::Data<Tz>,
     q: ApiQuery<RegistrationsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = q.0;
-    if q.format == Some(ListFormat::Csv) {
-        let what = match q.source.unwrap_or_default() {
-            RegistrationSource::Db => "registrations-db",
-            RegistrationSource::Memory => "registrations-memory",
-        };
-        let svc = svc.into_inner();
-        return csv_export::download(what, **tz, move |cursor| {
-            let (svc, q) = (svc.clone(), RegistrationsQuery { cursor, limit: Some(MAX_LIMIT), ..q.clone() });
-            async move { svc.list(&q).await }
-        })
-        .await;
-    }
-    Ok(HttpResponse::Ok().json(svc.list(&q).await?))
+    let what = match q.source.unwrap_or_default() {
+        RegistrationSource::Db => "registrations-db",
+        RegistrationSource::Memory => "registrations-memory",
+    };
+    csv_export::page_or_csv(what, **tz, q.0, svc.into_inner(), |svc, q| async move { svc.list(&q).await }).await
 }
 
 /// One user's contacts, from Kamailio's memory (`ul.lookup`).
