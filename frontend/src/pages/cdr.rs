@@ -341,11 +341,11 @@ pub fn CdrPage() -> impl IntoView {
                     <Show when=move || !is("kpis")()>
                         <FilterButtons filtered=Signal::derive(filtered) on_apply=apply on_clear=clear/>
                     </Show>
-                    <div class="spacer"></div>
-                    <RefreshButton reload=reload hint=K::CdrRefreshHint/>
                 </div>
                 <div class="filter-row">
                     <TimeRange from=from to=to on_change=|| ()/>
+                    <div class="spacer"></div>
+                    <RefreshButton reload=reload hint=K::CdrRefreshHint/>
                 </div>
                 <Show when=move || code_error.get()>
                     <p class="inline-error" role="alert" data-testid="sip-code-error">
@@ -485,9 +485,9 @@ fn RecordsTab(
                     col("dst-user", K::CdrColDstUser), col("src-ip", K::CdrColSrcIp),
                 ]>
                     {paged.items().into_iter().enumerate()
-                        .map(|(i, c)| cdr_row(i18n, c, i % 2 == 1, expand)).collect_view()}
+                        .map(|(i, c)| cdr_row(i18n, c, i % 2 == 1, expand).into_any()).collect_view()}
                 </DataTable>
-            }}
+            }.into_any()}
         </ListSection>
     }
 }
@@ -574,9 +574,9 @@ fn CallsTab(query: CallsQuery, reload: RwSignal<u32>, empty: Signal<String>) -> 
                     col("outcome", K::CdrColOutcome), col("ended-by", K::CdrColEndedBy),
                     col("call-id", K::CdrColCallId),
                 ]>
-                    {paged.items().into_iter().enumerate().map(|(i, c)| call_row(i18n, c, i % 2 == 1)).collect_view()}
+                    {paged.items().into_iter().enumerate().map(|(i, c)| call_row(i18n, c, i % 2 == 1).into_any()).collect_view()}
                 </DataTable>
-            }}
+            }.into_any()}
         </ListSection>
     }
 }
@@ -675,7 +675,7 @@ fn kpis_view(i18n: I18n, k: Kpis) -> impl IntoView {
         .rows
         .into_iter()
         .enumerate()
-        .map(|(i, r)| kpi_row(i18n, group, r, i % 2 == 1, false))
+        .map(|(i, r)| kpi_row(i18n, group, r, i % 2 == 1, false).into_any())
         .collect_view();
     view! {
         <p class="muted small" data-testid="kpi-range" data-tz=k.timezone.clone()>
@@ -694,7 +694,7 @@ fn kpis_view(i18n: I18n, k: Kpis) -> impl IntoView {
                 col("seer", K::CdrKpiSeer), col("acd", K::CdrKpiAcd),
             ]>
                 {rows}
-                {kpi_row(i18n, group, k.total, false, true)}
+                {kpi_row(i18n, group, k.total, false, true).into_any()}
             </DataTable>
         </div>
     }
