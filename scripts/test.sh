@@ -57,13 +57,18 @@ step "3 cargo clippy -D warnings: backend (all targets), web UI (wasm)"
 cargo clippy --workspace --all-targets -- -D warnings || fail "clippy on the backend"
 frontend_cargo clippy --all-targets -- -D warnings || fail "clippy on the web UI"
 
-step "4 Starting the lab's MariaDB (127.0.0.1:3307) and PostgreSQL (127.0.0.1:5433)"
+step "4 Fast tier: unit and route tests over fakes, OpenAPI drift (seconds, no lab)"
+# The whole workspace is selected so features resolve as in step 6 (nothing rebuilt there).
+cargo test --workspace --lib --bins --test openapi_drift 2>&1 | tee "$OUT/cargo-test-fast.log"
+((PIPESTATUS[0] == 0)) || fail "the fast tier (log: tests/output/cargo-test-fast.log)"
+
+step "5 Starting the lab's MariaDB (127.0.0.1:3307) and PostgreSQL (127.0.0.1:5433)"
 for s in mariadb postgres; do
     if ! lab/$s.sh status >/dev/null 2>&1; then started+=("$s"); fi
     lab/$s.sh start || fail "starting $s"
 done
 
-step "5 cargo test --workspace (unit, OpenAPI drift, acceptance on SQLite/MariaDB/PostgreSQL: registrations incl. 5,000, dialogs incl. 1,000 calls, dashboard, two nodes)"
+step "6 cargo test --workspace (unit, OpenAPI drift, acceptance on SQLite/MariaDB/PostgreSQL: registrations incl. 5,000, dialogs incl. 1,000 calls, dashboard, two nodes)"
 set +e
 cargo test --workspace --no-fail-fast -- --nocapture 2>&1 | tee "$OUT/cargo-test.log"
 rc=${PIPESTATUS[0]}
@@ -79,10 +84,10 @@ missing="$(awk 'NR == FNR { want[$0]++; next }
 [[ -z "$missing" ]] || fail "these tests did not run and pass: $(echo $missing)"
 say "all $(wc -l <"$OUT/cargo-tests-listed.txt") tests of the test binaries ran and passed"
 
-step "6 Building the web UI"
+step "7 Building the web UI"
 frontend/build.sh || fail "building the web UI"
 
-step "7 Browser test: real Kamailio + SIPp users, kamscope serving the UI, headless Chromium"
+step "8 Browser test: real Kamailio + SIPp users, kamscope serving the UI, headless Chromium"
 # The kamscope binary step 5 built for the tests: `cargo build -p kamscope-server` alone
 # resolves dependency features differently and would rebuild part of it.
 cargo test --workspace --no-run -q || fail "building kamscope"
@@ -160,10 +165,10 @@ for p in UAS_PID CALLS_PID; do
 done
 echo "both calls ended (one through the UI, one through the API); SIPp's UAC and UAS got their BYEs"
 
-step "8 API contract: schemathesis (all checks) and a client generated from openapi/openapi.json, against kamscope on live labs (scripts/contract.sh)"
+step "9 API contract: schemathesis (all checks) and a client generated from openapi/openapi.json, against kamscope on live labs (scripts/contract.sh)"
 CONTRACT_KAMSCOPE_BIN="$ROOT/target/debug/kamscope" scripts/contract.sh || fail "API contract (tests/output/contract/)"
 
-step "9 Benchmarks: kamscope next to raw SQL / raw JSON-RPC on the same run (release build; smoke size unless BENCH_FULL=1; numbers, not pass/fail)"
+step "10 Benchmarks: kamscope next to raw SQL / raw JSON-RPC on the same run (release build; smoke size unless BENCH_FULL=1; numbers, not pass/fail)"
 set +e
 if [[ "${BENCH_FULL:-0}" == 1 ]]; then size=(); else size=(--smoke); fi
 scripts/bench.sh "${size[@]}" sqlite mysql postgres 2>&1 | tee "$OUT/bench.log"
