@@ -266,3 +266,58 @@ pub async fn join<A, B>(
     })
     .await
 }
+
+/// `GET /api/v1/topos/dialogs?call_id=&from=&to=&limit=&cursor=` (topos_d).
+pub async fn list_topos_dialogs(
+    q: &kamscope_api_types::query::ToposQuery,
+) -> Result<Page<kamscope_api_types::topos::ToposDialog>, ApiError> {
+    get_json(&url("/api/v1/topos/dialogs", q)).await
+}
+
+/// `GET /api/v1/topos/transactions?…` (topos_t), the same filters.
+pub async fn list_topos_transactions(
+    q: &kamscope_api_types::query::ToposQuery,
+) -> Result<Page<kamscope_api_types::topos::ToposTransaction>, ApiError> {
+    get_json(&url("/api/v1/topos/transactions", q)).await
+}
+
+/// The cleanup endpoints (`POST`, body `CleanupRequest`).
+pub const TOPOS_CLEANUP: &str = "/api/v1/topos/cleanup";
+pub const TRACES_CLEANUP: &str = "/api/v1/traces/cleanup";
+
+async fn post_json<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    let resp = Request::post(url)
+        .header("Accept", "application/json")
+        .json(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !resp.ok() {
+        return Err(problem(resp).await);
+    }
+    resp.json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// A cleanup's dry run: what it would remove now, per table (200).
+pub async fn cleanup_preview(
+    path: &str,
+    days: u32,
+) -> Result<kamscope_api_types::cleanup::CleanupReport, ApiError> {
+    let body = kamscope_api_types::cleanup::CleanupRequest {
+        older_than_days: Some(days),
+        dry_run: Some(true),
+    };
+    post_json(path, &body).await
+}
+
+/// Starts a cleanup: 202 with the job (409 while one of the same tables runs).
+pub async fn cleanup_start(path: &str, days: u32) -> Result<Job, ApiError> {
+    let body = kamscope_api_types::cleanup::CleanupRequest {
+        older_than_days: Some(days),
+        dry_run: Some(false),
+    };
+    post_json(path, &body).await
+}

@@ -71,6 +71,8 @@ mod dialogs;
 mod monitoring;
 #[macro_use]
 mod cdr;
+#[macro_use]
+mod topos;
 
 macro_rules! keys {
     ( ; $($key:ident => $zh:expr, $en:expr;)*) => {
@@ -99,7 +101,7 @@ macro_rules! keys {
     };
 }
 
-shell_keys! { list_keys, registrations_keys, dialogs_keys, monitoring_keys, cdr_keys, keys ; }
+shell_keys! { list_keys, registrations_keys, dialogs_keys, monitoring_keys, cdr_keys, topos_keys, keys ; }
 
 /// Whether `a` and `b` use the same set of `{name}` placeholders: each `{...}` of one
 /// occurs in the other. A const fn, so that the check runs in the compiler.

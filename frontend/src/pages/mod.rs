@@ -10,6 +10,8 @@ pub mod cdr;
 pub mod dialogs;
 pub mod locations;
 pub mod monitoring;
+pub mod siptrace;
+pub mod topos;
 
 /// Who may open a page (kamscope has no login yet: every user is an admin; the shell
 /// will hide what a user's role does not reach).
@@ -101,14 +103,14 @@ pub static PAGES: [PageDef; 8] = [
         K::PageSiptrace,
         K::DescSiptrace,
         Role::Viewer,
-        None,
+        Some(|| view! { <siptrace::SiptracePage/> }.into_any()),
     ),
     page(
         "/kamailio/topos",
         K::PageTopos,
         K::DescTopos,
         Role::Viewer,
-        None,
+        Some(|| view! { <topos::ToposPage/> }.into_any()),
     ),
     page(
         "/kamailio/presence",

@@ -1,8 +1,6 @@
 //! A long job's progress bar: follows `GET /api/v1/jobs/{id}` every second until the job
 //! has finished, shows done / total (or done alone when the total is unknown) and the
 //! rate, and cancels with `DELETE /api/v1/jobs/{id}`.
-#![allow(dead_code)] // for the cleanup and export jobs (issues 9, 10); no page starts a job yet
-
 use gloo_timers::future::TimeoutFuture;
 use kamscope_api_types::jobs::{Job, JobState};
 use leptos::prelude::*;
@@ -35,14 +33,25 @@ pub fn JobBar(id: String, #[prop(into)] on_finish: Callback<Job>) -> impl IntoVi
     {
         let id = id.clone();
         spawn_local(async move {
-            while alive.get_value() {
+            // The bar may be gone by the time an answer or the timer lands (its owner
+            // disposed): `try_` then, never a panic.
+            let alive = move || alive.try_get_value().unwrap_or(false);
+            while alive() {
                 let r = api::job(&id).await;
+                if !alive() {
+                    return;
+                }
                 let done = matches!(&r, Ok(j) if j.state.is_finished());
+                // 404: the server no longer knows the job (restarted); polling cannot help.
+                let gone = matches!(&r, Err(e) if e.status() == Some(404));
                 job.set(Some(r.clone()));
                 if done {
                     if let Ok(j) = r {
                         on_finish.run(j);
                     }
+                    return;
+                }
+                if gone {
                     return;
                 }
                 TimeoutFuture::new(1000).await;
@@ -52,7 +61,8 @@ pub fn JobBar(id: String, #[prop(into)] on_finish: Callback<Job>) -> impl IntoVi
     let cancel = move |_| {
         let id = id.clone();
         spawn_local(async move {
-            cancel_err.set(api::cancel_job(&id).await.err());
+            let r = api::cancel_job(&id).await.err();
+            cancel_err.try_set(r);
         });
     };
     move || match job.get() {
@@ -82,7 +92,8 @@ pub fn JobBar(id: String, #[prop(into)] on_finish: Callback<Job>) -> impl IntoVi
                 .map(|s| i18n.f(K::JobEta, &[("t", &clock_duration(s.round() as i64))]));
             let state = format!("{:?}", j.state).to_lowercase();
             view! {
-                <div class="job" data-testid="job-progress" data-state=state.clone()>
+                <div class="job" data-testid="job-progress" data-state=state.clone()
+                    data-done=done.clone() data-total=total.clone().unwrap_or_default()>
                     <div class="job-bar" class:indeterminate=pct.is_none() role="progressbar"
                         aria-valuemin="0" aria-valuemax="100" aria-valuenow=pct.map(|v| format!("{v:.0}"))>
                         <span style=format!("width: {}%", pct.unwrap_or(100.0))></span>

@@ -12,11 +12,13 @@
 //! - [`tabs`]: a tab strip over one panel.
 //! - [`url`]: list state kept in the URL.
 //! - [`feedback`]: error box, spinner, toast, the confirmation dialog of destructive actions.
-//! - [`job`]: a progress bar following `GET /api/v1/jobs/{id}`, with cancel.
+//! - [`job`]: a progress bar following `GET /api/v1/jobs/{id}`, with cancel; [`cleanup`]:
+//!   the "Clean" button (dry-run counts, then the job's bar, then what was removed).
 //! - [`download`]: CSV / PCAP export links; [`chart`]: small SVG bar and line charts.
 //! - [`clock`]: a ticking clock, auto-refresh with pause; [`format`]: times, zones,
 //!   durations, SIP codes.
 pub mod chart;
+pub mod cleanup;
 pub mod clock;
 pub mod download;
 pub mod feedback;
@@ -31,6 +33,7 @@ pub mod tabs;
 pub mod time_range;
 pub mod url;
 
+pub use cleanup::{CleanButton, CleanupDef};
 pub use clock::{poll_every, AutoRefreshBox, Clock};
 pub use feedback::{confirm_flow, emph, ConfirmSpec, ErrorBox, Loading, Toast, ToastMsg};
 pub use filters::{
