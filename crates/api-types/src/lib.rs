@@ -9,6 +9,8 @@ pub mod dashboard;
 pub mod dialog;
 pub mod health;
 pub mod jobs;
+pub mod msilo;
+pub mod presence;
 pub mod query;
 pub mod topos;
 pub mod usrloc;

@@ -5,11 +5,13 @@
 mod client;
 pub mod core;
 pub mod dialog;
+pub mod presence;
 pub mod stats;
 pub mod usrloc;
 
 pub use client::{KamailioRpc, RpcConfig, RpcError};
 pub use core::CoreRpc;
 pub use dialog::DialogRpc;
+pub use presence::PresenceRpc;
 pub use stats::StatsRpc;
 pub use usrloc::{MemoryCursor, UsrlocRpc};

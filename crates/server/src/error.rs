@@ -40,6 +40,11 @@ pub enum ApiError {
     /// Something is in the way, e.g. a job already running on the same target.
     #[error("{0}")]
     Conflict(String),
+    /// The request is right, but Kamailio cannot do it as things are (e.g.
+    /// `presence.refreshWatchers` type 0 without a pres-rules document); the detail
+    /// says what is missing.
+    #[error("{0}")]
+    Unprocessable(String),
     /// Kamailio's JSON-RPC cannot be reached (the text names the URL and the cause).
     #[error("{0}")]
     KamailioUnavailable(String),
@@ -73,6 +78,7 @@ impl ApiError {
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::Conflict(_) => "Conflict",
+            ApiError::Unprocessable(_) => "Kamailio cannot do this as things are",
             ApiError::KamailioUnavailable(_) => "Kamailio unavailable",
             ApiError::KamailioError(_) => "Kamailio error",
             ApiError::DbUnavailable(_) => "Database unavailable",
@@ -95,6 +101,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::KamailioUnavailable(_) | ApiError::DbUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::KamailioError(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -187,6 +194,15 @@ pub mod responses {
         content_type = "application/problem+json"
     )]
     pub struct Conflict(#[allow(dead_code)] Problem);
+
+    /// 422: Kamailio cannot do it as things are (the detail says what is missing).
+    #[derive(IntoResponses)]
+    #[response(
+        status = 422,
+        description = "Kamailio cannot do this as things are; the detail says what is missing",
+        content_type = "application/problem+json"
+    )]
+    pub struct Unprocessable(#[allow(dead_code)] Problem);
 
     /// 502: Kamailio answered with an error kamscope did not expect.
     #[derive(IntoResponses)]

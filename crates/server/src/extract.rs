@@ -4,9 +4,10 @@ use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, FromRequest, HttpMessage, HttpRequest};
 use kamscope_api_types::cleanup::CleanupRequest;
+use kamscope_api_types::presence::{PresenceCleanupRequest, RefreshWatchersRequest};
 use kamscope_api_types::query::{
     CallsQuery, CdrQuery, CdrStatsQuery, ContactQuery, DialogsQuery, HistoryQuery, JobsQuery, KpiQuery, NodeQuery,
-    Paged, RegistrationsQuery, ToposQuery, MAX_LIMIT,
+    OfflineMessagesQuery, Paged, PresentitiesQuery, RegistrationsQuery, ToposQuery, WatchersQuery, MAX_LIMIT,
 };
 use serde::de::DeserializeOwned;
 
@@ -162,6 +163,8 @@ fn hint(param: &str) -> Option<String> {
         "group_by" => Some("must be one of hour, day, caller, callee".into()),
         "older_than_days" => Some("must be a whole number of days from 1 to 3650".into()),
         "dry_run" => Some("must be true or false".into()),
+        "status" => Some(WATCHER_STATUS_HINT.into()),
+        "type" => Some(REFRESH_TYPE_HINT.into()),
         _ => None,
     }
 }
@@ -280,6 +283,94 @@ impl QueryRules for ToposQuery {
         check_paging(self)?;
         check_range(self.from, self.to)?;
         non_empty("call_id", &self.call_id)
+    }
+}
+
+const WATCHER_STATUS_HINT: &str = "must be a subscription status code 1-4 (1 active, 2 pending, 3 terminated, 4 waiting)";
+const REFRESH_TYPE_HINT: &str =
+    "must be 0 (authorization changed), 1 (published state changed) or 2 (pidf-manipulation document changed)";
+
+/// Presence and msilo filters: present means not blank, and no longer than the column.
+fn text_filter(param: &str, v: &Option<String>, max: usize) -> Result<(), ApiError> {
+    non_empty(param, v)?;
+    if v.as_deref().is_some_and(|s| s.chars().count() > max) {
+        return Err(ApiError::bad_param(param, format!("is longer than the column it filters ({max} characters)")));
+    }
+    Ok(())
+}
+
+impl QueryRules for PresentitiesQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)?;
+        text_filter("user", &self.user, 64)?;
+        text_filter("domain", &self.domain, 64)?;
+        text_filter("event", &self.event, 64)
+    }
+}
+
+impl QueryRules for WatchersQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)?;
+        text_filter("presentity", &self.presentity, 255)?;
+        text_filter("watcher", &self.watcher, 255)?;
+        text_filter("event", &self.event, 64)?;
+        if self.status.is_some_and(|s| !(1..=4).contains(&s)) {
+            return Err(ApiError::bad_param("status", format!("{WATCHER_STATUS_HINT}, got {}", self.status.unwrap_or(0))));
+        }
+        Ok(())
+    }
+}
+
+impl QueryRules for OfflineMessagesQuery {
+    fn check(&self) -> Result<(), ApiError> {
+        check_paging(self)?;
+        text_filter("src", &self.src, 255)?;
+        text_filter("dst", &self.dst, 255)
+    }
+}
+
+impl QueryRules for PresenceCleanupRequest {
+    fn check(&self) -> Result<(), ApiError> {
+        if self.node.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            return Err(ApiError::bad_body("node", "is empty: leave it out for the first node"));
+        }
+        Ok(())
+    }
+}
+
+impl QueryRules for RefreshWatchersRequest {
+    fn check(&self) -> Result<(), ApiError> {
+        let uri = self.presentity_uri.trim();
+        if uri.is_empty() {
+            return Err(ApiError::bad_body("presentity_uri", "is required: the presentity's SIP URI, e.g. sip:alice@example.com"));
+        }
+        let user_host = uri.strip_prefix("sip:").or_else(|| uri.strip_prefix("sips:"));
+        if !user_host.is_some_and(|r| r.split_once('@').is_some_and(|(u, h)| !u.is_empty() && !h.is_empty())) {
+            return Err(ApiError::bad_body(
+                "presentity_uri",
+                format!("must be a SIP URI with a user, e.g. sip:alice@example.com, got {uri:?}"),
+            ));
+        }
+        if self.event.as_deref().is_some_and(|e| e.trim().is_empty() || e.len() > 64) {
+            return Err(ApiError::bad_body("event", "must be an event package name such as presence (1 to 64 characters)"));
+        }
+        if self.refresh_type > 2 {
+            return Err(ApiError::bad_body("type", format!("{REFRESH_TYPE_HINT}, got {}", self.refresh_type)));
+        }
+        let file = [("file_uri", &self.file_uri), ("filename", &self.filename)];
+        for (name, v) in file {
+            match (self.refresh_type, v.as_deref().map(str::trim)) {
+                (2, None | Some("")) => {
+                    return Err(ApiError::bad_body(name, "is required with type 2 (the pidf-manipulation document)"))
+                }
+                (0 | 1, Some(_)) => return Err(ApiError::bad_body(name, "only goes with type 2")),
+                _ => {}
+            }
+        }
+        if self.node.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            return Err(ApiError::bad_body("node", "is empty: leave it out for the first node"));
+        }
+        Ok(())
     }
 }
 

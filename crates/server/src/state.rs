@@ -10,8 +10,8 @@ use crate::configuration::Settings;
 use crate::jobs::{JobRunner, MemoryJobStore};
 use crate::services::usrloc::AorPolicy;
 use crate::services::{
-    Acc, AccService, AuditLog, CleanupService, Cleanups, DialogService, Dialogs, Monitoring, MonitoringService, Node,
-    Nodes, Topos, ToposService, TracingAudit, Usrloc, UsrlocService,
+    Acc, AccService, AuditLog, CleanupService, Cleanups, DialogService, Dialogs, Monitoring, MonitoringService, Msilo,
+    MsiloService, Node, Nodes, Presence, PresenceService, Topos, ToposService, TracingAudit, Usrloc, UsrlocService,
 };
 pub use crate::services::{DbProbe, KamailioNode, KamailioTables};
 
@@ -23,6 +23,8 @@ pub struct AppState {
     pub monitoring: Arc<dyn Monitoring>,
     pub acc: Arc<dyn Acc>,
     pub topos: Arc<dyn Topos>,
+    pub presence: Arc<dyn Presence>,
+    pub msilo: Arc<dyn Msilo>,
     pub cleanups: Arc<dyn Cleanups>,
     pub jobs: Arc<JobRunner>,
     /// The zone API times are shown in.
@@ -54,6 +56,13 @@ impl AppState {
         let jobs = Arc::new(JobRunner::new(Arc::new(MemoryJobStore::default()), tz));
         Ok(AppState {
             topos: Arc::new(ToposService { db: db.clone() }),
+            presence: Arc::new(PresenceService {
+                db: db.clone(),
+                nodes: nodes.clone(),
+                tz,
+                audit: audit.clone(),
+            }),
+            msilo: Arc::new(MsiloService { db: db.clone(), tz, audit: audit.clone() }),
             cleanups: Arc::new(CleanupService { db: db.clone(), jobs: jobs.clone(), tz, audit: audit.clone() }),
             usrloc: Arc::new(UsrlocService {
                 db: db.clone(),
@@ -80,6 +89,7 @@ pub mod tests {
     use chrono::NaiveDate;
     use kamscope_api_types::acc::{Cdr, HourFigures};
     use kamscope_api_types::dashboard::CallsToday;
+    use kamscope_api_types::msilo::OfflineMessage;
     use kamscope_api_types::dialog::{Dialog, DialogRecord};
     use kamscope_api_types::usrloc::Registration;
     use kamscope_db::{AccTable, CdrCursor, CdrFilter, CdrRecordFilter, DialogFilter, LocationCursor, LocationQuery};
@@ -101,6 +111,8 @@ pub mod tests {
         dialogs: Vec<Value>,
         removed: Vec<String>,
         down: bool,
+        /// Whether `presence.refreshWatchers` type 0 finds a pres-rules document.
+        pres_rules: bool,
     }
 
     /// A Kamailio node: users with contact addresses, `dlg.list` items, and a log of
@@ -119,6 +131,9 @@ pub mod tests {
             let n = FakeNode::default();
             n.0.lock().unwrap().dialogs = dialogs;
             n
+        }
+        pub fn set_pres_rules(&self, rules: bool) {
+            self.0.lock().unwrap().pres_rules = rules;
         }
         pub fn set_down(&self, down: bool) {
             self.0.lock().unwrap().down = down;
@@ -220,6 +235,10 @@ pub mod tests {
         pub down: bool,
         /// Rows older than any cutoff, per table, for cleanups.
         pub old_rows: Mutex<BTreeMap<String, u64>>,
+        /// msilo's stored messages.
+        pub silo: Mutex<Vec<OfflineMessage>>,
+        /// Whether `xcap` holds a pres-rules document.
+        pub pres_rules: bool,
     }
 
     impl FakeDb {
@@ -350,6 +369,112 @@ pub mod tests {
             let n = (*left).min(batch);
             *left -= n;
             Ok(n)
+        }
+    }
+
+    #[async_trait]
+    impl kamscope_rpc::PresenceRpc for FakeNode {
+        async fn presence_cleanup(&self) -> Result<String, RpcError> {
+            self.up()?.removed.push("presence.cleanup".into());
+            Ok("Reload OK".into())
+        }
+        async fn refresh_watchers(
+            &self,
+            uri: &str,
+            event: &str,
+            refresh_type: u8,
+            _: Option<(&str, &str)>,
+        ) -> Result<(), RpcError> {
+            let mut g = self.up()?;
+            // As Kamailio 5.6: type 0 fails without a pres-rules document.
+            if refresh_type == 0 && !g.pres_rules {
+                return Err(RpcError::Kamailio {
+                    method: "presence.refreshWatchers".into(),
+                    code: 500,
+                    message: "Execution failed".into(),
+                });
+            }
+            g.removed.push(format!("refresh {uri} {event} {refresh_type}"));
+            Ok(())
+        }
+    }
+
+    #[async_trait]
+    impl kamscope_db::PresenceDb for FakeDb {
+        async fn presentities(
+            &self,
+            _: &kamscope_db::PresentityFilter,
+            _: u64,
+            _: Option<i64>,
+        ) -> Result<(Vec<kamscope_api_types::presence::Presentity>, Option<i64>), DbError> {
+            self.up().map(|_| (vec![], None))
+        }
+        async fn presentity(&self, _: i64) -> Result<Option<kamscope_api_types::presence::Presentity>, DbError> {
+            self.up().map(|_| None)
+        }
+        async fn watchers(
+            &self,
+            _: &kamscope_db::WatcherFilter,
+            _: u64,
+            _: Option<i64>,
+        ) -> Result<(Vec<kamscope_api_types::presence::Watcher>, Option<i64>), DbError> {
+            self.up().map(|_| (vec![], None))
+        }
+        async fn presence_ids(&self, _: kamscope_db::PresenceTable, _: Option<i64>) -> Result<Vec<i64>, DbError> {
+            self.up().map(|_| vec![])
+        }
+        async fn presence_ids_left(&self, _: kamscope_db::PresenceTable, _: &[i64]) -> Result<u64, DbError> {
+            self.up().map(|_| 0)
+        }
+        async fn delete_expired(&self, _: kamscope_db::PresenceTable, _: i64) -> Result<u64, DbError> {
+            self.up().map(|_| 0)
+        }
+        async fn has_pres_rules(&self, _: &str, _: &str) -> Result<bool, DbError> {
+            self.up().map(|_| self.pres_rules)
+        }
+    }
+
+    /// msilo's `silo` in memory: messages by id, `expired` decides what a cleanup takes.
+    #[async_trait]
+    impl kamscope_db::MsiloDb for FakeDb {
+        async fn messages(
+            &self,
+            _: &kamscope_db::SiloFilter,
+            limit: u64,
+            after: Option<i64>,
+        ) -> Result<(Vec<OfflineMessage>, Option<i64>), DbError> {
+            self.up()?;
+            let rows: Vec<(OfflineMessage, i64)> = self
+                .silo
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|m| after.is_none_or(|a| m.id > a))
+                .map(|m| (OfflineMessage { body: None, ..m.clone() }, m.id))
+                .collect();
+            Ok(kamscope_db::page::keyset_tail(rows, limit))
+        }
+        async fn message(&self, id: i64) -> Result<Option<OfflineMessage>, DbError> {
+            self.up()?;
+            Ok(self.silo.lock().unwrap().iter().find(|m| m.id == id).cloned())
+        }
+        async fn delete_message(&self, id: i64) -> Result<bool, DbError> {
+            self.up()?;
+            let mut silo = self.silo.lock().unwrap();
+            let before = silo.len();
+            silo.retain(|m| m.id != id);
+            Ok(silo.len() < before)
+        }
+        async fn count_expired_messages(&self, _: i64) -> Result<u64, DbError> {
+            self.up()?;
+            Ok(self.silo.lock().unwrap().iter().filter(|m| m.expired).count() as u64)
+        }
+        async fn delete_expired_messages(&self, _: i64) -> Result<u64, DbError> {
+            self.up()?;
+            let mut silo = self.silo.lock().unwrap();
+            let before = silo.len();
+            silo.retain(|m| !m.expired);
+            Ok((before - silo.len()) as u64)
         }
     }
 

@@ -13,6 +13,8 @@ pub mod dialog;
 pub mod health;
 pub mod jobs;
 pub mod monitoring;
+pub mod msilo;
+pub mod presence;
 pub mod siptrace;
 pub mod topos;
 pub mod usrloc;
@@ -67,6 +69,8 @@ pub fn areas() -> Vec<Area> {
         acc::area(),
         siptrace::area(),
         topos::area(),
+        presence::area(),
+        msilo::area(),
         jobs::area(),
     ]
 }

@@ -315,3 +315,121 @@ async fn bad_cleanup_bodies_are_400s_naming_the_field() {
     let (_, jobs, ..) = call(&state, get("/api/v1/jobs")).await;
     assert!(jobs["items"].as_array().unwrap().is_empty(), "nothing started: {jobs}");
 }
+
+fn json_post(uri: &str, body: &str) -> test::TestRequest {
+    test::TestRequest::post().uri(uri).insert_header(("content-type", "application/json")).set_payload(body.to_string())
+}
+
+#[actix_web::test]
+async fn bad_presence_and_msilo_input_is_a_400_naming_it() {
+    let node = users();
+    let state = fake_state(FakeDb::default(), &[("kamailio", node.clone())]);
+    for (uri, param) in [
+        ("/api/v1/presence/watchers?status=9", "Query parameter `status`"),
+        ("/api/v1/presence/watchers?status=x", "Query parameter `status`"),
+        ("/api/v1/presence/watchers?event=%20", "Query parameter `event`"),
+        ("/api/v1/presence/presentities?limit=0", "Query parameter `limit`"),
+        ("/api/v1/presence/presentities?cursor=zz", "Query parameter `cursor`"),
+        ("/api/v1/presence/presentities/abc", "Path parameter `id`"),
+        ("/api/v1/offline-messages?dst=", "Query parameter `dst`"),
+        ("/api/v1/offline-messages/-4", "Path parameter `id`"),
+    ] {
+        let (status, body, headers, _) = call(&state, get(uri)).await;
+        assert_eq!(status, 400, "{uri}: {body}");
+        assert_eq!(headers.get("content-type").unwrap(), "application/problem+json");
+        assert!(body["detail"].as_str().unwrap().starts_with(param), "{uri}: {body}");
+    }
+    for (body, field) in [
+        ("", "presentity_uri"),
+        (r#"{"type": 1}"#, "presentity_uri"),
+        (r#"{"presentity_uri": "alice", "type": 1}"#, "presentity_uri"),
+        (r#"{"presentity_uri": "sip:alice@h"}"#, "type"),
+        (r#"{"presentity_uri": "sip:alice@h", "type": 3}"#, "type"),
+        (r#"{"presentity_uri": "sip:alice@h", "type": "0"}"#, "type"),
+        (r#"{"presentity_uri": "sip:alice@h", "type": 2}"#, "file_uri"),
+        (r#"{"presentity_uri": "sip:alice@h", "type": 1, "event": ""}"#, "event"),
+        (r#"{"presentity_uri": "sip:alice@h", "type": 1, "force": true}"#, "force"),
+    ] {
+        let (status, p, ..) = call(&state, json_post("/api/v1/presence/refresh-watchers", body)).await;
+        assert_eq!(status, 400, "{body}: {p}");
+        assert!(p["detail"].as_str().unwrap().starts_with(&format!("Body field `{field}`")), "{body}: {p}");
+    }
+    let (status, p, ..) = call(&state, json_post("/api/v1/presence/cleanup", r#"{"node": "nosuch"}"#)).await;
+    assert_eq!(status, 400, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("`node`"), "{p}");
+    assert!(node.removed().is_empty(), "nothing reached Kamailio: {:?}", node.removed());
+}
+
+#[actix_web::test]
+async fn refresh_watchers_type_0_without_pres_rules_is_a_clear_422() {
+    let node = users();
+    let state = fake_state(FakeDb::default(), &[("kamailio", node.clone())]);
+    let req = r#"{"presentity_uri": "sip:alice@127.0.0.1", "type": 0}"#;
+    let (status, p, headers, _) = call(&state, json_post("/api/v1/presence/refresh-watchers", req)).await;
+    assert_eq!(status, 422, "{p}");
+    assert_eq!(headers.get("content-type").unwrap(), "application/problem+json");
+    let detail = p["detail"].as_str().unwrap();
+    assert!(detail.contains("pres-rules") && detail.contains("xcap") && detail.contains("sip:alice@127.0.0.1"), "{p}");
+    // Type 1 needs no document.
+    let (status, r, ..) =
+        call(&state, json_post("/api/v1/presence/refresh-watchers", r#"{"presentity_uri": "sip:alice@h", "type": 1}"#))
+            .await;
+    assert_eq!((status, r["event"].as_str()), (200, Some("presence")), "{r}");
+    // With a document Kamailio refreshes.
+    node.set_pres_rules(true);
+    let state = fake_state(FakeDb { pres_rules: true, ..Default::default() }, &[("kamailio", node.clone())]);
+    let (status, r, ..) = call(&state, json_post("/api/v1/presence/refresh-watchers", req)).await;
+    assert_eq!((status, r["type"].as_u64()), (200, Some(0)), "{r}");
+    assert_eq!(node.removed(), ["refresh sip:alice@h presence 1", "refresh sip:alice@127.0.0.1 presence 0"]);
+    let (status, r, ..) = call(&state, json_post("/api/v1/presence/cleanup", "")).await;
+    assert_eq!((status, r["kamailio"].as_str()), (200, Some("Reload OK")), "{r}");
+    let tables: Vec<&str> = r["tables"].as_array().unwrap().iter().map(|t| t["table"].as_str().unwrap()).collect();
+    assert_eq!(tables, ["presentity", "active_watchers", "watchers"]);
+}
+
+fn silo_message(id: i64, expired: bool) -> kamscope_api_types::msilo::OfflineMessage {
+    kamscope_api_types::msilo::OfflineMessage {
+        id,
+        src_addr: "sip:alice@h".into(),
+        dst_addr: "sip:dave@h".into(),
+        username: "dave".into(),
+        domain: "h".into(),
+        inc_time: None,
+        exp_time: None,
+        expired,
+        snd_time: None,
+        ctype: "text/html".into(),
+        body_size: 29,
+        body_preview: "<script>alert(1)</script>".into(),
+        body: Some(format!("<script>alert({id})</script>")),
+        extra_hdrs: None,
+        callid: String::new(),
+        status: 0,
+    }
+}
+
+#[actix_web::test]
+async fn offline_messages_page_delete_and_only_expired_ones_are_cleaned() {
+    let db = FakeDb::default();
+    db.silo.lock().unwrap().extend([silo_message(1, false), silo_message(2, true), silo_message(3, false)]);
+    let state = fake_state(db, &[("kamailio", users())]);
+    let (status, page, ..) = call(&state, get("/api/v1/offline-messages?limit=2")).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    assert!(page["items"][0]["body"].is_null());
+    let c = page["next_cursor"].as_str().unwrap().to_string();
+    let (_, rest, ..) = call(&state, get(&format!("/api/v1/offline-messages?limit=2&cursor={c}"))).await;
+    assert_eq!((rest["items"][0]["id"].as_i64(), rest["next_cursor"].is_null()), (Some(3), true), "{rest}");
+    let (status, one, _, text) = call(&state, get("/api/v1/offline-messages/3")).await;
+    assert_eq!((status, one["body"].as_str()), (200, Some("<script>alert(3)</script>")), "{one}");
+    assert!(text.contains(r#""body":"<script>alert(3)</script>""#), "a JSON string, as sent: {text}");
+    let (status, ..) = call(&state, test::TestRequest::delete().uri("/api/v1/offline-messages/3")).await;
+    assert_eq!(status, 204);
+    let (status, p, ..) = call(&state, test::TestRequest::delete().uri("/api/v1/offline-messages/3")).await;
+    assert_eq!(status, 404, "{p}");
+    let (status, r, ..) = call(&state, test::TestRequest::post().uri("/api/v1/offline-messages/cleanup")).await;
+    assert_eq!((status, r["tables"][0]["table"].as_str(), r["tables"][0]["rows"].as_u64()), (200, Some("silo"), Some(1)));
+    let (_, left, ..) = call(&state, get("/api/v1/offline-messages")).await;
+    let ids: Vec<i64> = left["items"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [1]);
+}

@@ -4,15 +4,17 @@
 //! fakes one small thing; the real implementation takes the `db`/`rpc` traits, so a
 //! service test fakes those. Routes parse, call one service method, shape the reply.
 use async_trait::async_trait;
-use kamscope_db::{AccDb, CleanupDb, DbError, DialogDb, KamailioDb, ToposDb, UsrlocDb};
-use kamscope_rpc::{CoreRpc, DialogRpc, StatsRpc, UsrlocRpc};
+use kamscope_db::{AccDb, CleanupDb, DbError, DialogDb, KamailioDb, MsiloDb, PresenceDb, ToposDb, UsrlocDb};
+use kamscope_rpc::{CoreRpc, DialogRpc, PresenceRpc, StatsRpc, UsrlocRpc};
 use serde::Serialize;
 
 pub mod acc;
 pub mod cleanup;
 pub mod dialog;
 pub mod monitoring;
+pub mod msilo;
 pub mod nodes;
+pub mod presence;
 pub mod topos;
 pub mod usrloc;
 
@@ -20,7 +22,9 @@ pub use acc::{Acc, AccService};
 pub use cleanup::{CleanupService, CleanupTarget, Cleanups};
 pub use dialog::{DialogService, Dialogs};
 pub use monitoring::{Monitoring, MonitoringService};
+pub use msilo::{Msilo, MsiloService};
 pub use nodes::{Node, Nodes};
+pub use presence::{Presence, PresenceService};
 pub use topos::{Topos, ToposService};
 pub use usrloc::{Usrloc, UsrlocService};
 
@@ -61,12 +65,15 @@ impl DbProbe for KamailioDb {
 }
 
 /// Everything kamscope asks one Kamailio node over JSON-RPC.
-pub trait KamailioNode: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc {}
-impl<T: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc> KamailioNode for T {}
+pub trait KamailioNode: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc + PresenceRpc {}
+impl<T: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc + PresenceRpc> KamailioNode for T {}
 
 /// Everything kamscope reads from (and cleans in) Kamailio's database.
-pub trait KamailioTables: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + DbProbe {}
-impl<T: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + DbProbe> KamailioTables for T {}
+pub trait KamailioTables:
+    UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + PresenceDb + MsiloDb + DbProbe
+{
+}
+impl<T: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + PresenceDb + MsiloDb + DbProbe> KamailioTables for T {}
 
 /// Who asked for a change. Today the peer address; accounts will add the user.
 #[derive(Debug, Clone, Default, Serialize)]
