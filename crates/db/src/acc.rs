@@ -282,7 +282,8 @@ impl KamailioDb {
         if let Some(limit) = limit {
             q.limit(limit + 1);
         }
-        let rows = self.conn.query_all(self.db_backend().build(&q)).await?;
+        let stmt = self.db_backend().build(&q);
+        let rows = self.conn.query_all(stmt).await?;
         let items = rows
             .iter()
             .map(|r| {

@@ -20,8 +20,22 @@ pub struct TimeCursor {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum TimeKey {
-    Julian(f64),
+    /// Carried as the float's bits: serde_json's default float parsing may land one ulp
+    /// off, and a cursor one ulp below a stored time skips the rows that share it.
+    Julian(#[serde(with = "f64_bits")] f64),
     Naive(NaiveDateTime),
+}
+
+mod f64_bits {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(v.to_bits())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        u64::deserialize(d).map(f64::from_bits)
+    }
 }
 
 impl TimeKey {
@@ -74,4 +88,24 @@ pub fn cursor_of(row: &QueryResult, backend: Backend) -> TimeCursor {
         _ => TimeKey::Naive(row.try_get::<Option<NaiveDateTime>>("", KEY).ok().flatten().unwrap_or_default()),
     };
     TimeCursor { t, id: read_i64(row, "id").unwrap_or_default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stored time serde_json's float parser reads one ulp off (seen on a lab database:
+    /// the next page skipped the rows that shared the time).
+    #[test]
+    fn cursors_carry_the_stored_time_exactly() {
+        let stored = 2461375.9555613426_f64;
+        let c = TimeCursor { t: TimeKey::Julian(stored), id: 9 };
+        let json = serde_json::to_string(&c).unwrap();
+        let back: TimeCursor = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, c);
+        let TimeKey::Julian(j) = back.t else { panic!("{json}") };
+        assert_eq!(j.to_bits(), stored.to_bits());
+        let naive = TimeCursor { t: TimeKey::Naive(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(1, 2, 3).unwrap()), id: 1 };
+        assert_eq!(serde_json::from_str::<TimeCursor>(&serde_json::to_string(&naive).unwrap()).unwrap(), naive);
+    }
 }
