@@ -27,7 +27,7 @@ macro_rules! shell_keys {
         DescMsilo => "存储发送给离线用户的消息，待用户上线后投递。", "Messages stored for offline users, delivered when they come online.";
         DescMonitoring => "提供系统整体状态概览。", "An overview of the whole system's state.";
         NotBuiltTitle => "此页面尚未构建", "This page is not built yet";
-        NotBuiltBody => "当前版本提供注册监控、对话管理、CDR 记录和监控面板页面，本页面将在后续版本中提供。", "This version has the Registrations, Dialogs, CDR records and Monitoring dashboard pages; this page comes in a later version.";
+        NotBuiltBody => "当前版本提供注册监控、对话管理、CDR 记录、拓扑隐藏和监控面板页面（SIP 跟踪目前提供清理旧记录），本页面将在后续版本中提供。", "This version has the Registrations, Dialogs, CDR records, Topology hiding and Monitoring dashboard pages (the SIP trace page cleans old records for now); this page comes in a later version.";
         GoToLocations => "前往注册监控", "Go to Registrations";
         NotFoundTitle => "页面不存在", "Page not found";
         NotFoundBody => "地址 {path} 没有对应的页面。", "There is no page at {path}.";

@@ -25,8 +25,8 @@ macro_rules! topos_keys {
         ToposColAUri => "A 侧 URI", "A-side URI";
         ToposColBUri => "B 侧 URI", "B-side URI";
         ToposColRUri => "请求 URI", "Request URI";
-        ToposColAContact => "A 侧联系地址（真实 / 对外）", "A-side Contact (real / on the wire)";
-        ToposColBContact => "B 侧联系地址（真实 / 对外）", "B-side Contact (real / on the wire)";
+        ToposColAContact => "A 侧联系地址（真实 / 对外）", "A-side Contact (real / wire)";
+        ToposColBContact => "B 侧联系地址（真实 / 对外）", "B-side Contact (real / wire)";
         ToposColSockets => "Socket（A / B）", "Socket (A / B)";
         ToposColDirection => "方向", "Direction";
         ToposDownstream => "下行（主叫 → 被叫）", "downstream (caller → callee)";

@@ -109,7 +109,7 @@ pub fn ToposPage() -> impl IntoView {
         <section class="page page-topos" data-testid="page-topos">
             <PageHead title=K::PageTopos desc=K::DescTopos/>
             <Tabs tabs=TABS.to_vec() active=tab/>
-            <div class="toolbar toolbar-alone" data-testid="toolbar">
+            <div class="toolbar toolbar-alone topos-filters" data-testid="toolbar">
                 <div class="filter-row">
                     <TextFilter value=typed testid="filter-call-id" label=K::ToposFilterCallId
                         placeholder=K::ToposFilterCallIdPh on_enter=apply/>

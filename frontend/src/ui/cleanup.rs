@@ -294,7 +294,11 @@ fn start_error(i18n: I18n, e: ApiError) -> impl IntoView {
     view! {
         <div class="inline-error" role="alert" data-testid="cleanup-error" data-status=status>
             {if conflict {
-                view! { <strong>{move || i18n.t(K::CleanConflict)}</strong> }.into_any()
+                view! {
+                    <strong>{move || i18n.t(K::CleanConflict)}</strong>
+                    {detail.map(|d| view! { <div class="tech small">{d}</div> })}
+                }
+                .into_any()
             } else {
                 view! {
                     <strong>{move || i18n.t(K::CleanStartFailed)}": "</strong>
