@@ -10,6 +10,7 @@ use kamscope_api_types::query::{
     OfflineMessagesQuery, Paged, PresentitiesQuery, RegistrationsQuery, ToposQuery, WatchersQuery, MAX_LIMIT,
 };
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::error::ApiError;
 use crate::services::Actor;
@@ -37,8 +38,10 @@ pub fn check_paging(q: &impl Paged) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// `param=` with nothing after it is not a value (the schema says `minLength: 1`); a value
+/// of spaces is one, and filters as the service decides.
 fn non_empty(param: &str, v: &Option<String>) -> Result<(), ApiError> {
-    if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+    if v.as_deref().is_some_and(str::is_empty) {
         return Err(ApiError::bad_param(param, "is empty: leave it out instead"));
     }
     Ok(())
@@ -92,10 +95,9 @@ impl QueryRules for CdrQuery {
         {
             return Err(ApiError::bad_param("method", "must be a SIP method name such as INVITE (letters only)"));
         }
-        for (name, v) in [("caller", &self.caller), ("callee", &self.callee), ("call_id", &self.call_id)] {
-            non_empty(name, v)?;
-        }
-        Ok(())
+        text_filter("caller", &self.caller, 64)?;
+        text_filter("callee", &self.callee, 64)?;
+        non_empty("call_id", &self.call_id)
     }
 }
 
@@ -105,10 +107,9 @@ impl QueryRules for CallsQuery {
     fn check(&self) -> Result<(), ApiError> {
         check_paging(self)?;
         check_range(self.from, self.to)?;
-        for (name, v) in [("caller", &self.caller), ("callee", &self.callee), ("call_id", &self.call_id)] {
-            non_empty(name, v)?;
-        }
-        Ok(())
+        text_filter("caller", &self.caller, 64)?;
+        text_filter("callee", &self.callee, 64)?;
+        non_empty("call_id", &self.call_id)
     }
 }
 
@@ -140,7 +141,7 @@ impl QueryRules for NodeQuery {
 impl QueryRules for ContactQuery {
     fn check(&self) -> Result<(), ApiError> {
         non_empty("node", &self.node)?;
-        if self.contact.trim().is_empty() {
+        if self.contact.is_empty() {
             return Err(ApiError::bad_param("contact", CONTACT_HINT));
         }
         Ok(())
@@ -180,7 +181,7 @@ impl<T> std::ops::Deref for ApiQuery<T> {
     }
 }
 
-pub fn parse_query<T: DeserializeOwned + QueryRules>(query: &str) -> Result<T, ApiError> {
+pub fn parse_query<T: DeserializeOwned + Serialize + QueryRules>(query: &str) -> Result<T, ApiError> {
     let pairs = form_urlencoded_pairs(query);
     let de = serde_urlencoded::Deserializer::new(url_pairs(query));
     let parsed: T = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -196,9 +197,22 @@ pub fn parse_query<T: DeserializeOwned + QueryRules>(query: &str) -> Result<T, A
             None => ApiError::bad_param(&param, what),
         }
     })?;
+    // A parameter the operation does not take is an error, not silently ignored (a typo
+    // like `?calid=` would otherwise list everything). What `T` took is what it writes back.
+    let taken = serde_urlencoded::to_string(&parsed).unwrap_or_default();
+    let known: Vec<String> = url_pairs(&taken).map(|(k, _)| k.into_owned()).collect();
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| !known.contains(k)) {
+        return Err(ApiError::bad_param(k, "is not a parameter of this operation (see /docs/)"));
+    }
     parsed.check()?;
     Ok(parsed)
 }
+
+/// The query of operations that take no parameters: any parameter is an error.
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
+pub struct NoQuery {}
+
+impl QueryRules for NoQuery {}
 
 fn url_pairs(query: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(query.as_bytes())
@@ -208,7 +222,7 @@ fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
     url_pairs(query).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-impl<T: DeserializeOwned + QueryRules> FromRequest for ApiQuery<T> {
+impl<T: DeserializeOwned + Serialize + QueryRules> FromRequest for ApiQuery<T> {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
 
@@ -286,7 +300,8 @@ impl QueryRules for ToposQuery {
     }
 }
 
-const WATCHER_STATUS_HINT: &str = "must be a subscription status code 1-4 (1 active, 2 pending, 3 terminated, 4 waiting)";
+const WATCHER_STATUS_HINT: &str =
+    "must be a subscription status code 1-4 (1 active, 2 pending, 3 terminated, 4 waiting)";
 const REFRESH_TYPE_HINT: &str =
     "must be 0 (authorization changed), 1 (published state changed) or 2 (pidf-manipulation document changed)";
 
@@ -315,7 +330,10 @@ impl QueryRules for WatchersQuery {
         text_filter("watcher", &self.watcher, 255)?;
         text_filter("event", &self.event, 64)?;
         if self.status.is_some_and(|s| !(1..=4).contains(&s)) {
-            return Err(ApiError::bad_param("status", format!("{WATCHER_STATUS_HINT}, got {}", self.status.unwrap_or(0))));
+            return Err(ApiError::bad_param(
+                "status",
+                format!("{WATCHER_STATUS_HINT}, got {}", self.status.unwrap_or(0)),
+            ));
         }
         Ok(())
     }
@@ -342,7 +360,10 @@ impl QueryRules for RefreshWatchersRequest {
     fn check(&self) -> Result<(), ApiError> {
         let uri = self.presentity_uri.trim();
         if uri.is_empty() {
-            return Err(ApiError::bad_body("presentity_uri", "is required: the presentity's SIP URI, e.g. sip:alice@example.com"));
+            return Err(ApiError::bad_body(
+                "presentity_uri",
+                "is required: the presentity's SIP URI, e.g. sip:alice@example.com",
+            ));
         }
         let user_host = uri.strip_prefix("sip:").or_else(|| uri.strip_prefix("sips:"));
         if !user_host.is_some_and(|r| r.split_once('@').is_some_and(|(u, h)| !u.is_empty() && !h.is_empty())) {
@@ -352,7 +373,10 @@ impl QueryRules for RefreshWatchersRequest {
             ));
         }
         if self.event.as_deref().is_some_and(|e| e.trim().is_empty() || e.len() > 64) {
-            return Err(ApiError::bad_body("event", "must be an event package name such as presence (1 to 64 characters)"));
+            return Err(ApiError::bad_body(
+                "event",
+                "must be an event package name such as presence (1 to 64 characters)",
+            ));
         }
         if self.refresh_type > 2 {
             return Err(ApiError::bad_body("type", format!("{REFRESH_TYPE_HINT}, got {}", self.refresh_type)));
@@ -390,7 +414,7 @@ impl FromRequest for Actor {
 mod tests {
     use super::*;
 
-    fn err<T: DeserializeOwned + QueryRules>(q: &str) -> String {
+    fn err<T: DeserializeOwned + Serialize + QueryRules>(q: &str) -> String {
         match parse_query::<T>(q) {
             Ok(_) => panic!("{q} was accepted"),
             Err(e) => e.to_string(),
@@ -399,6 +423,11 @@ mod tests {
 
     #[test]
     fn errors_name_the_parameter_and_what_was_sent() {
+        assert!(err::<RegistrationsQuery>("limit=5&calid=x").starts_with("Query parameter `calid` is not a parameter"));
+        assert!(err::<NoQuery>("bogus=1").starts_with("Query parameter `bogus`"));
+        assert!(parse_query::<NoQuery>("").is_ok());
+        assert!(parse_query::<CdrQuery>("caller=%20&call_id=%C2%85").is_ok(), "spaces are values");
+        assert!(err::<CdrQuery>(&format!("caller={}", "a".repeat(65))).contains("`caller`"));
         assert_eq!(
             err::<RegistrationsQuery>("limit=ten"),
             "Query parameter `limit` must be a whole number from 1 to 1000, got \"ten\""
@@ -410,7 +439,7 @@ mod tests {
         assert!(err::<DialogsQuery>("state=9").contains("`state`"));
         assert!(err::<DialogsQuery>("state=x").contains("`state`"));
         assert!(err::<ContactQuery>("").contains("`contact` is required"));
-        assert!(err::<ContactQuery>("contact=%20").contains("`contact`"));
+        assert!(err::<ContactQuery>("contact=").contains("`contact`"));
         let body = |b: &str| parse_body::<CleanupRequest>(b.as_bytes()).map_err(|e| e.to_string());
         assert_eq!(body("").unwrap(), CleanupRequest::default());
         assert_eq!(body(r#"{"older_than_days": 7, "dry_run": true}"#).unwrap().older_than_days, Some(7));
@@ -426,7 +455,7 @@ mod tests {
             let e = body(b).unwrap_err();
             assert!(e.starts_with(&format!("Body field `{field}`")), "{b}: {e}");
         }
-        let q = parse_query::<RegistrationsQuery>("source=memory&q=al&limit=7&unknown=1").unwrap();
+        let q = parse_query::<RegistrationsQuery>("source=memory&q=al&limit=7").unwrap();
         assert_eq!((q.limit, q.q.as_deref()), (Some(7), Some("al")));
     }
 }

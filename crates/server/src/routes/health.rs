@@ -2,6 +2,7 @@
 use actix_web::{get, web, HttpResponse};
 use kamscope_api_types::health::{CheckStatus, Health};
 
+use crate::extract::{ApiQuery, NoQuery};
 use crate::services::Monitoring;
 
 super::area! {
@@ -23,7 +24,7 @@ super::area! {
     )
 )]
 #[get("/health")]
-pub async fn health(svc: web::Data<dyn Monitoring>) -> HttpResponse {
+pub async fn health(svc: web::Data<dyn Monitoring>, _q: ApiQuery<NoQuery>) -> HttpResponse {
     let body = svc.health().await;
     if body.status == CheckStatus::Down {
         HttpResponse::ServiceUnavailable().json(body)

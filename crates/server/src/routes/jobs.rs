@@ -7,7 +7,7 @@ use kamscope_api_types::Page;
 use crate::cursor;
 use crate::error::responses::{BadRequest, Conflict, NotFound};
 use crate::error::ApiError;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiQuery, NoQuery};
 use crate::jobs::JobRunner;
 
 super::area! {
@@ -44,7 +44,11 @@ pub async fn list_jobs(jobs: web::Data<JobRunner>, q: ApiQuery<JobsQuery>) -> Re
     responses((status = 200, description = "The job", body = Job), NotFound)
 )]
 #[get("/jobs/{id}")]
-pub async fn get_job(jobs: web::Data<JobRunner>, id: web::Path<String>) -> Result<web::Json<Job>, ApiError> {
+pub async fn get_job(
+    jobs: web::Data<JobRunner>,
+    id: web::Path<String>,
+    _q: ApiQuery<NoQuery>,
+) -> Result<web::Json<Job>, ApiError> {
     Ok(web::Json(jobs.get(&id)?))
 }
 
@@ -59,6 +63,10 @@ pub async fn get_job(jobs: web::Data<JobRunner>, id: web::Path<String>) -> Resul
     )
 )]
 #[delete("/jobs/{id}")]
-pub async fn cancel_job(jobs: web::Data<JobRunner>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn cancel_job(
+    jobs: web::Data<JobRunner>,
+    id: web::Path<String>,
+    _q: ApiQuery<NoQuery>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Accepted().json(jobs.cancel(&id)?))
 }

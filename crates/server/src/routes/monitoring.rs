@@ -2,6 +2,7 @@
 use actix_web::{get, web};
 use kamscope_api_types::dashboard::Dashboard;
 
+use crate::extract::{ApiQuery, NoQuery};
 use crate::services::Monitoring;
 
 super::area! {
@@ -20,6 +21,6 @@ super::area! {
     responses((status = 200, description = "The dashboard", body = Dashboard))
 )]
 #[get("/dashboard")]
-pub async fn dashboard(svc: web::Data<dyn Monitoring>) -> web::Json<Dashboard> {
+pub async fn dashboard(svc: web::Data<dyn Monitoring>, _q: ApiQuery<NoQuery>) -> web::Json<Dashboard> {
     web::Json(svc.dashboard().await)
 }

@@ -7,7 +7,7 @@ use kamscope_api_types::jobs::Job;
 use super::topos::cleanup;
 use crate::error::responses::{BadRequest, Conflict, Unavailable};
 use crate::error::ApiError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery, NoQuery};
 use crate::services::{Actor, CleanupTarget, Cleanups};
 
 super::area! {
@@ -26,7 +26,7 @@ super::area! {
 /// One SIP trace cleanup at a time (a second gets 409).
 #[utoipa::path(
     tag = "siptrace",
-    request_body(content = CleanupRequest, content_type = "application/json"),
+    request_body(content = Option<CleanupRequest>, content_type = "application/json", description = "May be left out: the defaults apply"),
     responses(
         (status = 200, description = "Dry run: what would be removed", body = CleanupReport),
         (status = 202, description = "Started; follow the job at `Location`", body = Job),
@@ -37,6 +37,7 @@ super::area! {
 pub async fn trace_cleanup(
     svc: web::Data<dyn Cleanups>,
     actor: Actor,
+    _q: ApiQuery<NoQuery>,
     req: ApiJson<CleanupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     cleanup(&**svc, &actor, CleanupTarget::Siptrace, &req).await

@@ -8,7 +8,7 @@ use kamscope_api_types::Page;
 
 use crate::error::responses::{BadRequest, Conflict, Unavailable};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, NoQuery};
 use crate::jobs::accepted;
 use crate::services::{Actor, CleanupTarget, Cleanups, Topos};
 
@@ -75,7 +75,7 @@ pub async fn cleanup(
 /// operator chooses, now. One topos cleanup at a time (a second gets 409).
 #[utoipa::path(
     tag = "topos",
-    request_body(content = CleanupRequest, content_type = "application/json"),
+    request_body(content = Option<CleanupRequest>, content_type = "application/json", description = "May be left out: the defaults apply"),
     responses(
         (status = 200, description = "Dry run: what would be removed", body = CleanupReport),
         (status = 202, description = "Started; follow the job at `Location`", body = Job),
@@ -86,6 +86,7 @@ pub async fn cleanup(
 pub async fn topos_cleanup(
     svc: web::Data<dyn Cleanups>,
     actor: Actor,
+    _q: ApiQuery<NoQuery>,
     req: ApiJson<CleanupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     cleanup(&**svc, &actor, CleanupTarget::Topos, &req).await
