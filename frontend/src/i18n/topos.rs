@@ -27,7 +27,7 @@ macro_rules! topos_keys {
         ToposColRUri => "请求 URI", "Request URI";
         ToposColAContact => "A 侧联系地址（真实 / 对外）", "A-side Contact (real / wire)";
         ToposColBContact => "B 侧联系地址（真实 / 对外）", "B-side Contact (real / wire)";
-        ToposColSockets => "Socket（A / B）", "Socket (A / B)";
+        ToposColSockets => "Socket A/B", "Socket A/B";
         ToposColDirection => "方向", "Direction";
         ToposDownstream => "下行（主叫 → 被叫）", "downstream (caller → callee)";
         ToposUpstream => "上行（被叫 → 主叫）", "upstream (callee → caller)";
