@@ -7,11 +7,19 @@
 # scripts/test.sh runs): 500 registrations, 50 calls, 3 rounds — checks that every case
 # works and prints numbers, in a fraction of the time.
 # Env (override either size): BENCH_USERS, BENCH_CALLS, BENCH_ROUNDS.
+# Then the CDR benchmark (tests/benches/cdr_bench.rs, tests/output/bench-cdr.md): acc and
+# missed_calls seeded as Kamailio writes them, kamscope's CDR endpoints next to the same
+# SQL, without and with `kamscope db indexes --apply`. Full size: 1,000,000 acc + 200,000
+# missed_calls rows over 30 days; --smoke: 20,000 + 4,000. Seeded databases are kept in
+# the lab run dir (cdr-bench/, kscdr_* databases) by size and reused.
+# Env: BENCH_CDR_ACC, BENCH_CDR_MISSED, BENCH_CDR_DAYS, BENCH_CDR_DEADLINE_S (120: a
+# request slower than that is stopped and reported), BENCH_CDR_RESEED=1, BENCH_CDR=0 (skip it).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 if [[ "${1:-}" == --smoke ]]; then
     shift
     export BENCH_USERS="${BENCH_USERS:-500}" BENCH_CALLS="${BENCH_CALLS:-50}" BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
+    export BENCH_CDR_ACC="${BENCH_CDR_ACC:-20000}" BENCH_CDR_MISSED="${BENCH_CDR_MISSED:-4000}"
 fi
 export BENCH_USERS="${BENCH_USERS:-5000}" BENCH_CALLS="${BENCH_CALLS:-500}" BENCH_ROUNDS="${BENCH_ROUNDS:-5}"
 backends=("$@")
@@ -24,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "bench 1/3 Installing the lab and Rust"
+step "bench 1/4 Installing the lab and Rust"
 lab/install.sh || fail "installing the lab packages"
 ensure_rust
 
@@ -41,12 +49,17 @@ for b in "${backends[@]}"; do
     fi
 done
 
-step "bench 2/3 Building kamscope and the benchmark (release)"
+step "bench 2/4 Building kamscope and the benchmark (release)"
 # One build for both: built apart, the two selections unify dependency features
 # differently and half of the release build would be done twice.
-cargo build --release -p kamscope-server -p kamscope-acceptance --bin kamscope --bench api_vs_raw \
+cargo build --release -p kamscope-server -p kamscope-acceptance --bin kamscope --bench api_vs_raw --bench cdr_bench \
     || fail "building kamscope and the benchmark"
 
-step "bench 3/3 Running on: ${backends[*]} ($BENCH_USERS registrations, $BENCH_CALLS calls, $BENCH_ROUNDS rounds)"
+step "bench 3/4 Running on: ${backends[*]} ($BENCH_USERS registrations, $BENCH_CALLS calls, $BENCH_ROUNDS rounds)"
 BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
     cargo bench -p kamscope-acceptance --bench api_vs_raw || fail "benchmark"
+
+[[ "${BENCH_CDR:-1}" == 0 ]] && exit 0
+step "bench 4/4 CDRs on: ${backends[*]} (${BENCH_CDR_ACC:-1000000} acc + ${BENCH_CDR_MISSED:-200000} missed_calls rows, without and with the recommended indexes)"
+BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
+    cargo bench -p kamscope-acceptance --bench cdr_bench || fail "CDR benchmark"
