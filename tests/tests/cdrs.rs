@@ -42,7 +42,8 @@ fn ids(items: &[Value]) -> Vec<i64> {
 }
 
 async fn cdrs_end_to_end(backend: Backend) {
-    let k = Kamailio::start(backend, false).await.unwrap();
+    // Kamailio writes in UTC; kamscope reports in Asia/Shanghai (settings_for).
+    let k = Kamailio::start_with(backend, Options { tz: "UTC", ..Options::default() }).await.unwrap();
     let app = spawn_app(settings_for(&k)).await.unwrap();
     let sip = k.sip_port.to_string();
     lab("sipp.sh", &["calls", &sip, &ANSWERED.to_string(), "alice", "bob"]).await.unwrap();
@@ -412,7 +413,7 @@ async fn cdr_outcomes_postgres() {
 /// acc and acc_cdrs exactly as Kamailio ships them (no db_extra / cdr_extra): the lists
 /// still work, and filters on the columns those settings add are a 400 that says so.
 async fn stock_acc_end_to_end(backend: Backend) {
-    let k = Kamailio::start_with(backend, Options { stock_acc: true, ..Options::default() }).await.unwrap();
+    let k = Kamailio::start_with(backend, Options { stock_acc: true, tz: "UTC", ..Options::default() }).await.unwrap();
     let app = spawn_app(settings_for(&k)).await.unwrap();
     k.sipp("calls", &["1"], &[]).await.unwrap();
     k.sipp("failed", &["busy", "1"], &[]).await.unwrap();
