@@ -12,6 +12,8 @@
 #      KAMSCOPE_STOCK_ACC=0|1 (default 0; 1 = no acc db_extra/cdr_extra, for `schema.sh ... --stock-acc`),
 #      KAMSCOPE_LAB_TZ (default Asia/Shanghai: Kamailio's TZ, the zone of MySQL DATETIMEs / PostgreSQL TIMESTAMPs it writes),
 #      KAMSCOPE_TOPOS_CLEAN_INTERVAL (default 60 s: topos' own cleaner; tests that back-date rows slow it),
+#      KAMSCOPE_PRESENCE_SUBS_DB_MODE (default 1), KAMSCOPE_PRESENCE_CLEAN_PERIOD (30 s),
+#      KAMSCOPE_PRESENCE_DB_UPDATE_PERIOD (20 s), KAMSCOPE_MSILO_CHECK_TIME (30 s): presence's and msilo's timers,
 #      KAMAILIO_START_TIMEOUT (default 20 s).
 set -euo pipefail
 LAB_SCRIPT=kamailio.sh
@@ -19,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 shopt -u patsub_replacement 2>/dev/null || true
 
 usage() {
-    sed -n '2,14p' "$0" >&2
+    sed -n '2,17p' "$0" >&2
     exit 2
 }
 
@@ -48,6 +50,13 @@ render() { # render <instance_dir> <dburl> <sip_port> <rpc_port> <use_domain>
     t="${t//@USE_DOMAIN@/$ud}"
     t="${t//@RUNDIR@/$dir}"
     t="${t//@TOPOS_CLEAN_INTERVAL@/${KAMSCOPE_TOPOS_CLEAN_INTERVAL:-60}}"
+    local v
+    for v in PRESENCE_SUBS_DB_MODE:1 PRESENCE_CLEAN_PERIOD:30 PRESENCE_DB_UPDATE_PERIOD:20 MSILO_CHECK_TIME:30; do
+        local name="${v%%:*}" def="${v#*:}" val
+        val="$(printenv "KAMSCOPE_$name" || echo "$def")"
+        [[ "$val" =~ ^[0-9]+$ ]] || die "KAMSCOPE_$name must be a number (got '$val')"
+        t="${t//@$name@/$val}"
+    done
     printf '%s\n' "$t" >"$dir/kamailio.cfg"
 }
 

@@ -8,6 +8,8 @@
 #   register-one <sip_port> <user> <local_port> [domain] [expires]   (expires 0 = remove that contact)
 #   uas          <sip_port> <mode> <local_port> [user=bob] [max_calls]   UAS in the foreground
 #                mode: answer | busy (486) | CODE (400-699) | hangup (BYE after $LAB_CALL_HOLD_MS)
+#                      | message (takes MESSAGEs, answers 200; max_calls = how many, then it exits)
+#                      | notify (takes a watcher's NOTIFYs, answers 200)
 #                      | ring (180, then 487 on CANCEL) | auth (407 first, then 200) | redirect (302)
 #                (register it with register-one <sip_port> <user> <local_port>)
 #   calls        <sip_port> [count=1] [caller=alice] [callee=bob] [uas_port=sip_port+1000]
@@ -31,6 +33,7 @@
 #                the callee's UAS rings (180); the caller CANCELs after $LAB_RING_MS (500) -> 200 for
 #                the CANCEL, 487 for the INVITE
 #   message      <sip_port> [count=1] [to=dave] [from=alice]   (202 = stored by msilo, 200 = delivered)
+#                body $LAB_MESSAGE_BODY (one line, no '[' or ']]>') instead of the lab's text
 #   publish      <sip_port> [user=alice] [expires=3600]
 #   subscribe    <sip_port> [watcher=bob] [presentity=alice] [local_port=sip_port+1300] [expires=3600]
 #
@@ -51,7 +54,7 @@ SCEN="$LAB_DIR/sipp"
 LOGBASE="${LAB_SIPP_DIR:-$LAB_RUN/sipp}"
 DOMAIN_DEFAULT="${LAB_DOMAIN:-127.0.0.1}"
 
-usage() { sed -n '2,44p' "$0" >&2; exit 2; }
+usage() { sed -n '2,47p' "$0" >&2; exit 2; }
 num() { [[ "$2" =~ ^[0-9]+$ ]] || die "$1 must be a number (got '$2')"; }
 
 BG_PIDS=()
@@ -148,7 +151,7 @@ uas_args() {
     local mode="$1" t wd
     UAS_ARGS=()
     case "$mode" in
-    answer | hangup | ring | auth) UAS_SCEN="$SCEN/uas_$mode.xml" ;;
+    answer | hangup | ring | auth | message | notify) UAS_SCEN="$SCEN/uas_$mode.xml" ;;
     redirect) UAS_SCEN="$SCEN/uas_redirect.xml" UAS_ARGS=(-key target "${LAB_REDIRECT_TARGET:-elsewhere}") ;;
     busy | [4-6][0-9][0-9])
         [[ "$mode" == busy ]] && mode=486
@@ -158,7 +161,7 @@ uas_args() {
         printf '%s\n' "${t//@REASON@/$(reason_for "$mode")}" >"$wd/uas_reject_$mode.xml"
         UAS_SCEN="$wd/uas_reject_$mode.xml"
         ;;
-    *) die "uas mode must be answer, busy, hangup, ring, auth, redirect or a code 400-699 (got '$mode')" ;;
+    *) die "uas mode must be answer, busy, hangup, ring, auth, redirect, message, notify or a code 400-699 (got '$mode')" ;;
     esac
     [[ "$mode" == hangup ]] && UAS_ARGS+=(-d "$(hold_ms)")
     return 0
@@ -346,8 +349,17 @@ message)
     port="$1" count="${2:-1}" to="${3:-dave}" from="${4:-alice}"
     num sip_port "$port"; num count "$count"
     wd="$(new_wd message)"
+    sf="$SCEN/message.xml"
+    if [[ -n "${LAB_MESSAGE_BODY:-}" ]]; then
+        [[ "$LAB_MESSAGE_BODY" != *'['* && "$LAB_MESSAGE_BODY" != *']]>'* && "$LAB_MESSAGE_BODY" != *$'\n'* ]] ||
+            die "LAB_MESSAGE_BODY must be one line without '[' or ']]>' (SIPp keywords, CDATA end)"
+        t="$(<"$sf")"
+        sf="$wd/message.xml"
+        printf '%s\n' "${t//Hello \[service\], message #\[call_number\] from \[caller\] (kamscope lab)/$LAB_MESSAGE_BODY}" >"$sf"
+        grep -qF -- "$LAB_MESSAGE_BODY" "$sf" || die "could not put LAB_MESSAGE_BODY into the scenario"
+    fi
     log "message: $count MESSAGE(s) $from -> $to"
-    run_sipp msg "$wd" "$port" "$SCEN/message.xml" -s "$to" -key caller "$from" -key domain "$DOMAIN_DEFAULT" \
+    run_sipp msg "$wd" "$port" "$sf" -s "$to" -key caller "$from" -key domain "$DOMAIN_DEFAULT" \
         -m "$count" -r "${LAB_CALL_RATE:-10}" -timeout "$((count + 120))s" -timeout_error
     ;;
 publish)

@@ -153,11 +153,29 @@ pub struct Options {
     /// topos' own cleaner (`clean_interval`, s): tests that back-date topos rows slow it
     /// so that they, not Kamailio's timer, decide what goes.
     pub topos_clean_interval: u32,
+    /// presence `subs_db_mode`: 1 write-through (the lab's), 3 database only.
+    pub presence_subs_db_mode: u8,
+    /// presence's own timers (`clean_period`, `db_update_period`, s): tests that back-date
+    /// presence rows slow them so that they, not Kamailio, decide what goes.
+    pub presence_clean_period: u32,
+    pub presence_db_update_period: u32,
+    /// msilo `check_time` (s): delivered messages leave `silo` on the next check (and
+    /// expired ones every `check_time` × msilo's `clean_period` of 10).
+    pub msilo_check_time: u32,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { use_domain: false, tz: LAB_TZ, stock_acc: false, topos_clean_interval: 60 }
+        Options {
+            use_domain: false,
+            tz: LAB_TZ,
+            stock_acc: false,
+            topos_clean_interval: 60,
+            presence_subs_db_mode: 1,
+            presence_clean_period: 30,
+            presence_db_update_period: 20,
+            msilo_check_time: 30,
+        }
     }
 }
 
@@ -175,6 +193,11 @@ pub struct Kamailio {
     /// Stock acc tables and config (`Options::stock_acc`).
     pub stock_acc: bool,
     pub topos_clean_interval: u32,
+    /// The presence and msilo settings of `Options`.
+    pub presence_subs_db_mode: u8,
+    pub presence_clean_period: u32,
+    pub presence_db_update_period: u32,
+    pub msilo_check_time: u32,
 }
 
 impl Kamailio {
@@ -219,6 +242,10 @@ impl Kamailio {
             tz: opts.tz,
             stock_acc: opts.stock_acc,
             topos_clean_interval: opts.topos_clean_interval,
+            presence_subs_db_mode: opts.presence_subs_db_mode,
+            presence_clean_period: opts.presence_clean_period,
+            presence_db_update_period: opts.presence_db_update_period,
+            msilo_check_time: opts.msilo_check_time,
         };
         k.start_again().await?;
         Ok(k)
@@ -229,10 +256,20 @@ impl Kamailio {
         let (sip, rpc) = (self.sip_port.to_string(), self.rpc_port.to_string());
         let ud = if self.use_domain { "1" } else { "0" };
         let clean = self.topos_clean_interval.to_string();
+        let (subs, pclean, pupdate, check) = (
+            self.presence_subs_db_mode.to_string(),
+            self.presence_clean_period.to_string(),
+            self.presence_db_update_period.to_string(),
+            self.msilo_check_time.to_string(),
+        );
         let env = [
             ("KAMSCOPE_LAB_TZ", self.tz),
             ("KAMSCOPE_STOCK_ACC", if self.stock_acc { "1" } else { "0" }),
             ("KAMSCOPE_TOPOS_CLEAN_INTERVAL", clean.as_str()),
+            ("KAMSCOPE_PRESENCE_SUBS_DB_MODE", subs.as_str()),
+            ("KAMSCOPE_PRESENCE_CLEAN_PERIOD", pclean.as_str()),
+            ("KAMSCOPE_PRESENCE_DB_UPDATE_PERIOD", pupdate.as_str()),
+            ("KAMSCOPE_MSILO_CHECK_TIME", check.as_str()),
         ];
         lab_env("kamailio.sh", &["start", self.dir.to_str().unwrap(), &self.db_url, &sip, &rpc, ud], &env).await?;
         Ok(())
