@@ -9,7 +9,10 @@ const ANSWERED: usize = 2;
 
 /// `acc`/`missed_calls` rows as Kamailio wrote them, newest first: (id, method, callid,
 /// sip_code, src_user, dst_user, time as an instant).
-async fn source_rows(k: &Kamailio, table: &str) -> Vec<(i64, String, String, String, String, String, DateTime<Utc>)> {
+/// (id, method, callid, sip_code, src_user, dst_user, time as an instant)
+type SourceRow = (i64, String, String, String, String, String, DateTime<Utc>);
+
+async fn source_rows(k: &Kamailio, table: &str) -> Vec<SourceRow> {
     let rows = k
         .sql(&format!(
             "SELECT id, method, callid, sip_code, src_user, dst_user, {} AS t FROM {table} ORDER BY time DESC, id DESC",
@@ -81,9 +84,7 @@ async fn cdrs_end_to_end(backend: Backend) {
     assert_eq!(ids(&m_items), missed.iter().map(|r| r.0).collect::<Vec<_>>());
 
     // Each filter returns exactly the rows the table has for it.
-    let expect = |f: &dyn Fn(&(i64, String, String, String, String, String, DateTime<Utc>)) -> bool| {
-        acc.iter().filter(|r| f(r)).map(|r| r.0).collect::<Vec<_>>()
-    };
+    let expect = |f: &dyn Fn(&SourceRow) -> bool| acc.iter().filter(|r| f(r)).map(|r| r.0).collect::<Vec<_>>();
     let call = acc.iter().find(|r| r.1 == "BYE").unwrap().2.clone();
     for (query, want) in [
         ("caller=alice".to_string(), expect(&|r| r.4 == "alice")),
@@ -175,8 +176,7 @@ async fn cdrs_end_to_end(backend: Backend) {
     // Calls: each answered INVITE with its BYE (the lab's UAC hangs up after the hold).
     let hold = 1.0; // lab/sipp.sh's default LAB_CALL_HOLD_MS
     let (calls, _) = app.all_pages("/api/v1/calls?limit=1").await;
-    let answered: Vec<&(i64, String, String, String, String, String, DateTime<Utc>)> =
-        acc.iter().filter(|r| r.1 == "INVITE" && r.3 == "200").collect();
+    let answered: Vec<&SourceRow> = acc.iter().filter(|r| r.1 == "INVITE" && r.3 == "200").collect();
     assert_eq!(
         calls.iter().map(|c| c["call_id"].as_str().unwrap()).collect::<Vec<_>>(),
         answered.iter().map(|r| r.2.as_str()).collect::<Vec<_>>()

@@ -50,6 +50,8 @@ macro_rules! paged {
         impl Paged for $t {
             fn limit(&self) -> Option<u32> { self.limit }
             fn cursor(&self) -> Option<&str> { self.cursor.as_deref() }
+            // A query of only limit and cursor has nothing left to copy: allowed.
+            #[allow(clippy::needless_update)]
             fn page_at(&self, cursor: Option<String>, limit: u32) -> Self { Self { cursor, limit: Some(limit), ..self.clone() } }
             $(fn $format(&self) -> Option<ListFormat> { self.format })?
         }

@@ -105,7 +105,10 @@ mod tests {
         assert_eq!(back, c);
         let TimeKey::Julian(j) = back.t else { panic!("{json}") };
         assert_eq!(j.to_bits(), stored.to_bits());
-        let naive = TimeCursor { t: TimeKey::Naive(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(1, 2, 3).unwrap()), id: 1 };
+        let naive = TimeCursor {
+            t: TimeKey::Naive(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(1, 2, 3).unwrap()),
+            id: 1,
+        };
         assert_eq!(serde_json::from_str::<TimeCursor>(&serde_json::to_string(&naive).unwrap()).unwrap(), naive);
     }
 }

@@ -56,12 +56,7 @@ impl AppState {
         let jobs = Arc::new(JobRunner::new(Arc::new(MemoryJobStore::default()), tz));
         Ok(AppState {
             topos: Arc::new(ToposService { db: db.clone() }),
-            presence: Arc::new(PresenceService {
-                db: db.clone(),
-                nodes: nodes.clone(),
-                tz,
-                audit: audit.clone(),
-            }),
+            presence: Arc::new(PresenceService { db: db.clone(), nodes: nodes.clone(), tz, audit: audit.clone() }),
             msilo: Arc::new(MsiloService { db: db.clone(), tz, audit: audit.clone() }),
             cleanups: Arc::new(CleanupService { db: db.clone(), jobs: jobs.clone(), tz, audit: audit.clone() }),
             usrloc: Arc::new(UsrlocService {
@@ -89,8 +84,8 @@ pub mod tests {
     use chrono::NaiveDate;
     use kamscope_api_types::acc::{Cdr, HourFigures};
     use kamscope_api_types::dashboard::CallsToday;
-    use kamscope_api_types::msilo::OfflineMessage;
     use kamscope_api_types::dialog::{Dialog, DialogRecord};
+    use kamscope_api_types::msilo::OfflineMessage;
     use kamscope_api_types::usrloc::Registration;
     use kamscope_db::{AccTable, CdrCursor, CdrFilter, CdrRecordFilter, DialogFilter, LocationCursor, LocationQuery};
     use kamscope_rpc::core::Uptime;

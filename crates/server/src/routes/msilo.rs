@@ -43,7 +43,7 @@ pub async fn list_offline_messages(
 /// One stored message with its whole body, as text.
 #[utoipa::path(
     tag = "msilo",
-    params(("id" = i64, Path, description = "The message's `id`")),
+    params(("id" = i64, Path, minimum = 1, description = "The message's `id`")),
     responses((status = 200, description = "The message", body = OfflineMessage), BadRequest, NotFound, Unavailable)
 )]
 #[get("/offline-messages/{id}")]
@@ -57,7 +57,7 @@ pub async fn get_offline_message(
 /// Delete one stored message: it will not be delivered.
 #[utoipa::path(
     tag = "msilo",
-    params(("id" = i64, Path, description = "The message's `id`")),
+    params(("id" = i64, Path, minimum = 1, description = "The message's `id`")),
     responses((status = 204, description = "Deleted"), BadRequest, NotFound, Unavailable)
 )]
 #[delete("/offline-messages/{id}")]

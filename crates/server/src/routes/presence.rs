@@ -45,7 +45,7 @@ pub async fn list_presentities(
 /// One presentity with its published document (`body`, e.g. PIDF XML) as text.
 #[utoipa::path(
     tag = "presence",
-    params(("id" = i64, Path, description = "The presentity's `id`")),
+    params(("id" = i64, Path, minimum = 1, description = "The presentity's `id`")),
     responses((status = 200, description = "The presentity and its document", body = Presentity), BadRequest, NotFound, Unavailable)
 )]
 #[get("/presence/presentities/{id}")]

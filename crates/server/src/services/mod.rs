@@ -69,10 +69,7 @@ pub trait KamailioNode: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc + PresenceRpc
 impl<T: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc + PresenceRpc> KamailioNode for T {}
 
 /// Everything kamscope reads from (and cleans in) Kamailio's database.
-pub trait KamailioTables:
-    UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + PresenceDb + MsiloDb + DbProbe
-{
-}
+pub trait KamailioTables: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + PresenceDb + MsiloDb + DbProbe {}
 impl<T: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + PresenceDb + MsiloDb + DbProbe> KamailioTables for T {}
 
 /// Who asked for a change. Today the peer address; accounts will add the user.
