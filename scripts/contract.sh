@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The API contract, judged against a live kamscope on real Kamailio labs (SQLite):
 #   1. schemathesis, all checks, on every read operation (lab "contract-read": SIPp users,
-#      contacts, short and long calls);
+#      contacts, short and long calls, a PUBLISH and a SUBSCRIBE, MESSAGEs stored by msilo);
 #   2. a client generated from the committed openapi/openapi.json by openapi-python-client,
 #      used by tests/contract/test_<tag>.py on the same lab, compared with Kamailio's own RPC
 #      and tables (it deletes a user and a contact and ends a call, so it runs after the
@@ -71,6 +71,10 @@ start_lab() {
     rm -rf "$inst" && mkdir -p "$inst"
     lab/schema.sh sqlite "$inst/kamailio.sqlite" >/dev/null || fail "schema for $1"
     labs+=("$inst")
+    # presence in the database only, its and msilo's own cleaners slowed to an hour: the
+    # client test's cleanups decide what goes (they count rows it back-dates).
+    KAMSCOPE_PRESENCE_SUBS_DB_MODE=3 KAMSCOPE_PRESENCE_CLEAN_PERIOD=3600 \
+    KAMSCOPE_PRESENCE_DB_UPDATE_PERIOD=3600 KAMSCOPE_MSILO_CHECK_TIME=3600 \
     lab/kamailio.sh start "$inst" "sqlite://$inst/kamailio.sqlite" "$2" "$3" 0 || fail "starting Kamailio $1"
 }
 
@@ -98,6 +102,23 @@ long_calls() {
     LAB_UAS=0 setsid lab/sipp.sh longcall "$sip" "$n" 600 alice "$callee" >"$log-uac.log" 2>&1 &
     UAC=$!
     groups+=("$UAC")
+}
+
+# A message body a browser would run if it were shown as markup (sipp.sh: one line, no '[').
+HTML_BODY='<b>bold</b> <script>alert("kamscope")</script> <img src=x onerror="alert(1)"> & done'
+# presence_and_messages <sip_port> <watcher_port> <log>: alice PUBLISHes, bob SUBSCRIBEs to
+# her from <watcher_port> and a UAS there answers the NOTIFYs to come (one timing out would
+# end the subscription); MESSAGEs to two users who never register, so msilo keeps them:
+# 2 alice -> offdave (the lab's text), 1 carol -> offerin ($HTML_BODY).
+presence_and_messages() {
+    local sip="$1" wport="$2" log="$3" pid
+    lab/sipp.sh publish "$sip" alice || fail "PUBLISH alice"
+    lab/sipp.sh subscribe "$sip" bob alice "$wport" || fail "SUBSCRIBE bob -> alice"
+    setsid lab/sipp.sh uas "$sip" notify "$wport" bob >"$log-notify.log" 2>&1 &
+    pid=$!
+    groups+=("$pid")
+    lab/sipp.sh message "$sip" 2 offdave alice || fail "MESSAGEs to offdave"
+    LAB_MESSAGE_BODY="$HTML_BODY" lab/sipp.sh message "$sip" 1 offerin carol || fail "MESSAGE to offerin"
 }
 
 # wait_dialogs <rpc_port> <count>: until Kamailio's dlg.list holds <count> confirmed calls
@@ -154,6 +175,7 @@ long_calls "$READ_SIP" bob 27065 2 "$OUT/sipp-bob"
 long_calls "$READ_SIP" carol 27066 1 "$OUT/sipp-carol"
 END_UAS=$UAS END_UAC=$UAC
 wait_dialogs "$READ_RPC" 3
+presence_and_messages "$READ_SIP" 27068 "$OUT/sipp-presence"
 start_kamscope contract-read "$READ_API" "$READ_RPC"
 
 step "contract: schemathesis on the read operations"
@@ -169,6 +191,7 @@ KAMSCOPE_DELETE_USER=ctdelete \
 KAMSCOPE_TWO_CONTACTS_USER=cttwo \
 KAMSCOPE_END_CALLEE=carol \
 KAMSCOPE_END_PIDS="$END_UAS,$END_UAC" \
+KAMSCOPE_HTML_BODY="$HTML_BODY" \
 KAMSCOPE_SPEC="$SPEC" \
 KAMSCOPE_CLIENT_DIR="$OUT/client" \
 KAMSCOPE_REQUIRE_ALL_OPERATIONS=1 \
@@ -189,6 +212,7 @@ lab/sipp.sh register-one "$DEST_SIP" cdtwo 27082 && lab/sipp.sh register-one "$D
     || fail "registering cdtwo's two contacts"
 long_calls "$DEST_SIP" bob 27085 2 "$OUT/sipp-dest"
 wait_dialogs "$DEST_RPC" 2
+presence_and_messages "$DEST_SIP" 27088 "$OUT/sipp-dest-presence"
 start_kamscope contract-destructive "$DEST_API" "$DEST_RPC"
 
 # Every operation, so that the stateful phase follows the links it infers from the lists
