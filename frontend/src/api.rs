@@ -321,3 +321,75 @@ pub async fn cleanup_start(path: &str, days: u32) -> Result<Job, ApiError> {
     };
     post_json(path, &body).await
 }
+
+/// `GET /api/v1/presence/presentities?user=&domain=&event=&limit=&cursor=` (presentity).
+pub async fn list_presentities(
+    q: &kamscope_api_types::query::PresentitiesQuery,
+) -> Result<Page<kamscope_api_types::presence::Presentity>, ApiError> {
+    get_json(&url("/api/v1/presence/presentities", q)).await
+}
+
+/// `GET /api/v1/presence/presentities/{id}`: with its published document (`body`).
+pub async fn presentity(id: i64) -> Result<kamscope_api_types::presence::Presentity, ApiError> {
+    get_json(&format!("/api/v1/presence/presentities/{id}")).await
+}
+
+/// `GET /api/v1/presence/watchers?presentity=&watcher=&event=&status=&limit=&cursor=`.
+pub async fn list_watchers(
+    q: &kamscope_api_types::query::WatchersQuery,
+) -> Result<Page<kamscope_api_types::presence::Watcher>, ApiError> {
+    get_json(&url("/api/v1/presence/watchers", q)).await
+}
+
+/// `POST /api/v1/presence/cleanup` on the default node: what went, per table.
+pub async fn presence_cleanup(
+) -> Result<kamscope_api_types::presence::PresenceCleanupReport, ApiError> {
+    post_json(
+        "/api/v1/presence/cleanup",
+        &kamscope_api_types::presence::PresenceCleanupRequest::default(),
+    )
+    .await
+}
+
+/// `POST /api/v1/presence/refresh-watchers` (`presence.refreshWatchers`); 422 when
+/// Kamailio refuses (type 0 without a pres-rules document).
+pub async fn refresh_watchers(
+    req: &kamscope_api_types::presence::RefreshWatchersRequest,
+) -> Result<kamscope_api_types::presence::RefreshWatchersResult, ApiError> {
+    post_json("/api/v1/presence/refresh-watchers", req).await
+}
+
+/// `GET /api/v1/offline-messages?src=&dst=&limit=&cursor=` (msilo's silo).
+pub async fn list_offline_messages(
+    q: &kamscope_api_types::query::OfflineMessagesQuery,
+) -> Result<Page<kamscope_api_types::msilo::OfflineMessage>, ApiError> {
+    get_json(&url("/api/v1/offline-messages", q)).await
+}
+
+/// `GET /api/v1/offline-messages/{id}`: with the whole body.
+pub async fn offline_message(
+    id: i64,
+) -> Result<kamscope_api_types::msilo::OfflineMessage, ApiError> {
+    get_json(&format!("/api/v1/offline-messages/{id}")).await
+}
+
+/// `DELETE /api/v1/offline-messages/{id}` (204; 404 when gone already).
+pub async fn delete_offline_message(id: i64) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!("/api/v1/offline-messages/{id}"))).await
+}
+
+/// `POST /api/v1/offline-messages/cleanup`: removes the expired messages, says how many.
+pub async fn offline_messages_cleanup(
+) -> Result<kamscope_api_types::cleanup::CleanupReport, ApiError> {
+    let resp = Request::post("/api/v1/offline-messages/cleanup")
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !resp.ok() {
+        return Err(problem(resp).await);
+    }
+    resp.json()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}

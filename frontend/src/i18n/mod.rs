@@ -73,6 +73,10 @@ mod monitoring;
 mod cdr;
 #[macro_use]
 mod topos;
+#[macro_use]
+mod presence;
+#[macro_use]
+mod msilo;
 
 macro_rules! keys {
     ( ; $($key:ident => $zh:expr, $en:expr;)*) => {
@@ -101,7 +105,7 @@ macro_rules! keys {
     };
 }
 
-shell_keys! { list_keys, registrations_keys, dialogs_keys, monitoring_keys, cdr_keys, topos_keys, keys ; }
+shell_keys! { list_keys, registrations_keys, dialogs_keys, monitoring_keys, cdr_keys, topos_keys, presence_keys, msilo_keys, keys ; }
 
 /// Whether `a` and `b` use the same set of `{name}` placeholders: each `{...}` of one
 /// occurs in the other. A const fn, so that the check runs in the compiler.

@@ -10,6 +10,8 @@ pub mod cdr;
 pub mod dialogs;
 pub mod locations;
 pub mod monitoring;
+pub mod msilo;
+pub mod presence;
 pub mod siptrace;
 pub mod topos;
 
@@ -117,14 +119,14 @@ pub static PAGES: [PageDef; 8] = [
         K::PagePresence,
         K::DescPresence,
         Role::Viewer,
-        None,
+        Some(|| view! { <presence::PresencePage/> }.into_any()),
     ),
     page(
         "/kamailio/msilo",
         K::PageMsilo,
         K::DescMsilo,
         Role::Viewer,
-        None,
+        Some(|| view! { <msilo::MsiloPage/> }.into_any()),
     ),
     page(
         "/kamailio/monitoring",
