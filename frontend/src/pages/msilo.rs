@@ -305,7 +305,7 @@ fn MessageDetails(id: i64) -> impl IntoView {
                     <h3 class="document-title">{move || i18n.t(K::MsgDetBody)}</h3>
                     {match m.body.filter(|b| !b.is_empty()) {
                         // A text node: whatever markup a sender put in is shown, never run.
-                        Some(b) => view! { <pre class="body-text" data-testid="body-text">{b}</pre> }.into_any(),
+                        Some(b) => view! { <pre class="body-text tech" data-testid="body-text">{b}</pre> }.into_any(),
                         None => view! { <p class="muted" data-testid="body-empty">{move || i18n.t(K::MsgBodyEmpty)}</p> }.into_any(),
                     }}
                 </div>

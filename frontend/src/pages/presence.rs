@@ -356,12 +356,12 @@ fn refresh_body(
         <div class="refresh-form">
             <label class="filter">
                 <span>{move || i18n.t(K::PresRefreshUri)}</span>
-                <input type="text" data-testid="refresh-uri-input" placeholder="sip:alice@example.com"
+                <input type="text" class="tech" data-testid="refresh-uri-input" placeholder="sip:alice@example.com"
                     prop:value=move || uri.get() on:input=move |ev| uri.set(event_target_value(&ev))/>
             </label>
             <label class="filter">
                 <span>{move || i18n.t(K::PresRefreshEvent)}</span>
-                <input type="text" data-testid="refresh-event-input" placeholder="presence"
+                <input type="text" class="tech" data-testid="refresh-event-input" placeholder="presence"
                     prop:value=move || event.get() on:input=move |ev| event.set(event_target_value(&ev))/>
             </label>
             <label class="filter">
@@ -539,7 +539,7 @@ fn PresentityDocument(id: i64) -> impl IntoView {
                 Some(Err(e)) => inline_error(i18n, K::PresDocFailed, &e, "document-error").into_any(),
                 Some(Ok(p)) => match p.body.filter(|b| !b.is_empty()) {
                     // A text node: the document's markup is shown, never interpreted.
-                    Some(b) => view! { <pre class="body-text" data-testid="document-text">{b}</pre> }.into_any(),
+                    Some(b) => view! { <pre class="body-text tech" data-testid="document-text">{b}</pre> }.into_any(),
                     None => view! { <p class="muted" data-testid="document-empty">{move || i18n.t(K::PresDocEmpty)}</p> }.into_any(),
                 },
             }}
