@@ -556,8 +556,7 @@ async fn deep_cursor(ks: &Kamscope, sql: &Sql, p: &Picks, deadline: Duration) ->
     let (_, next) = api_page(ks, "/api/v1/cdrs?limit=1", deadline).await?;
     let mut c: Value = serde_json::from_slice(&unbase64url(&next.context("page 1 of acc has no next_cursor")?))?;
     let t = sql.t();
-    let first =
-        sql.rows(&format!("SELECT {t} AS t FROM acc ORDER BY {t} DESC, id DESC LIMIT 1"), vec![]).await?;
+    let first = sql.rows(&format!("SELECT {t} AS t FROM acc ORDER BY {t} DESC, id DESC LIMIT 1"), vec![]).await?;
     let t = match &p.deep.0 {
         Value::Number(deep) if sql.b == Backend::Sqlite => {
             let (first, deep) = (first[0].try_get::<f64>("", "t")?, deep.as_f64().unwrap_or_default());

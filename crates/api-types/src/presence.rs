@@ -111,6 +111,7 @@ pub struct Watcher {
 #[serde(deny_unknown_fields)]
 pub struct PresenceCleanupRequest {
     /// A configured Kamailio node (default: the first) that runs `presence.cleanup`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub node: Option<String>,
 }
 
@@ -145,8 +146,10 @@ pub struct PresenceCleanupReport {
 #[serde(deny_unknown_fields)]
 pub struct RefreshWatchersRequest {
     /// The presentity whose watchers Kamailio notifies, e.g. `sip:alice@example.com`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^sips?:[^@\s]+@\S+$"))]
     pub presentity_uri: String,
     /// The event package (default `presence`).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64, pattern = r"\S"))]
     pub event: Option<String>,
     /// 0: the watchers' authorization changed (Kamailio re-reads the pres-rules document
     /// in `xcap` and needs one); 1: the published state changed in the table; 2: the
@@ -159,6 +162,7 @@ pub struct RefreshWatchersRequest {
     /// Type 2: its file name.
     pub filename: Option<String>,
     /// A configured Kamailio node (default: the first).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub node: Option<String>,
 }
 

@@ -243,10 +243,15 @@ impl<T> std::ops::Deref for ApiJson<T> {
 }
 
 pub fn parse_body<T: DeserializeOwned + Default + QueryRules>(body: &[u8]) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
+    let text = std::str::from_utf8(body).unwrap_or("").trim();
+    if body.iter().all(u8::is_ascii_whitespace) || text == "null" {
         let t = T::default();
         t.check()?;
         return Ok(t);
+    }
+    // serde would also read a struct from a JSON array: a body is an object or nothing.
+    if !text.starts_with('{') {
+        return Err(ApiError::bad_body("body", "must be a JSON object (or left out)"));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let parsed: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -358,7 +363,8 @@ impl QueryRules for PresenceCleanupRequest {
 
 impl QueryRules for RefreshWatchersRequest {
     fn check(&self) -> Result<(), ApiError> {
-        let uri = self.presentity_uri.trim();
+        // As the schema's pattern: `sip:` or `sips:`, a user without `@`, `@`, a host; no spaces.
+        let uri = self.presentity_uri.as_str();
         if uri.is_empty() {
             return Err(ApiError::bad_body(
                 "presentity_uri",
@@ -366,13 +372,15 @@ impl QueryRules for RefreshWatchersRequest {
             ));
         }
         let user_host = uri.strip_prefix("sip:").or_else(|| uri.strip_prefix("sips:"));
-        if !user_host.is_some_and(|r| r.split_once('@').is_some_and(|(u, h)| !u.is_empty() && !h.is_empty())) {
+        let well_formed = !uri.chars().any(char::is_whitespace)
+            && user_host.is_some_and(|r| r.split_once('@').is_some_and(|(u, h)| !u.is_empty() && !h.is_empty()));
+        if !well_formed {
             return Err(ApiError::bad_body(
                 "presentity_uri",
                 format!("must be a SIP URI with a user, e.g. sip:alice@example.com, got {uri:?}"),
             ));
         }
-        if self.event.as_deref().is_some_and(|e| e.trim().is_empty() || e.len() > 64) {
+        if self.event.as_deref().is_some_and(|e| e.trim().is_empty() || e.chars().count() > 64) {
             return Err(ApiError::bad_body(
                 "event",
                 "must be an event package name such as presence (1 to 64 characters)",

@@ -112,7 +112,15 @@ pub async fn api_not_found(
     req: HttpRequest,
     known: web::Data<KnownPaths>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
-    if let Some((_, allow)) = known.0.iter().find(|(def, _)| def.is_match(req.path())) {
+    if let Some((def, allow)) = known.0.iter().find(|(def, _)| def.is_match(req.path())) {
+        // The method is declared here, so its route's own rules turned the path down (e.g.
+        // `/offline-messages/{id}` takes digits only, so `/offline-messages/cleanup` stays
+        // the cleanup's): the path parameter is wrong.
+        if allow.iter().any(|m| m == req.method().as_str()) {
+            let names: Vec<&str> =
+                def.pattern().unwrap_or_default().split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+            return Err(ApiError::bad_path(&names.join("`, `"), format!("is not valid in {}", req.path())));
+        }
         return Err(ApiError::MethodNotAllowed {
             method: req.method().to_string(),
             path: req.path().to_string(),

@@ -46,7 +46,7 @@ pub async fn list_offline_messages(
     params(("id" = i64, Path, minimum = 1, description = "The message's `id`")),
     responses((status = 200, description = "The message", body = OfflineMessage), BadRequest, NotFound, Unavailable)
 )]
-#[get("/offline-messages/{id}")]
+#[get("/offline-messages/{id:[0-9]+}")]
 pub async fn get_offline_message(
     svc: web::Data<dyn Msilo>,
     path: web::Path<String>,
@@ -60,7 +60,7 @@ pub async fn get_offline_message(
     params(("id" = i64, Path, minimum = 1, description = "The message's `id`")),
     responses((status = 204, description = "Deleted"), BadRequest, NotFound, Unavailable)
 )]
-#[delete("/offline-messages/{id}")]
+#[delete("/offline-messages/{id:[0-9]+}")]
 pub async fn delete_offline_message(
     svc: web::Data<dyn Msilo>,
     actor: Actor,

@@ -89,7 +89,7 @@ pub async fn list_watchers(
 /// clean (old pending authorizations).
 #[utoipa::path(
     tag = "presence",
-    request_body(content = PresenceCleanupRequest, content_type = "application/json"),
+    request_body(content = Option<PresenceCleanupRequest>, content_type = "application/json", description = "May be left out: the first node"),
     responses(
         (status = 200, description = "What went, per table", body = PresenceCleanupReport),
         BadRequest, BadGateway, Unavailable,

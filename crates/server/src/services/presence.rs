@@ -61,6 +61,15 @@ fn page<T>(list: &str, (items, next): (Vec<T>, Option<i64>)) -> Page<T> {
     Page { items, next_cursor: next.map(|id| cursor::encode(&(list, id))) }
 }
 
+/// Kamailio answered refreshWatchers with an error: the request cannot be done as asked
+/// (an event package Kamailio does not handle, a presentity it has no state for).
+fn refused(uri: &str, event: &str, e: &RpcError) -> ApiError {
+    ApiError::Unprocessable(format!(
+        "Kamailio refused presence.refreshWatchers for {uri}, event `{event}`: check that `event` is a package \
+         Kamailio's presence handles (e.g. presence) and that {uri} has a presentity. (Kamailio: {e})"
+    ))
+}
+
 /// `sip:user@domain[;params]` → (user, domain), as presence_xml looks up `xcap`.
 fn user_domain(uri: &str) -> Option<(&str, &str)> {
     let rest = uri.strip_prefix("sip:").or_else(|| uri.strip_prefix("sips:"))?;
@@ -170,8 +179,9 @@ impl Presence for PresenceService {
                          or use type 1 to send the published state again. (Kamailio: {e})"
                     )));
                 }
-                return Err(e.into());
+                return Err(refused(uri, &event, &e));
             }
+            Err(e @ RpcError::Kamailio { .. }) => return Err(refused(uri, &event, &e)),
             Err(e) => return Err(e.into()),
         }
         let result = RefreshWatchersResult {
