@@ -94,8 +94,10 @@ cargo test --workspace --no-run -q || fail "building kamscope"
 inst="$LAB_RUN/browser-test"
 rm -rf "$inst" && mkdir -p "$inst"
 lab/schema.sh sqlite "$inst/kamailio.sqlite" >/dev/null
-# topos' own cleaner slowed: only the UI's cleanup removes topos.test.mjs's back-dated rows.
-KAMSCOPE_TOPOS_CLEAN_INTERVAL=3600 lab/kamailio.sh start "$inst" "sqlite://$inst/kamailio.sqlite" 25060 25071 0
+# topos' own cleaner slowed: only the UI's cleanup removes topos.test.mjs's back-dated rows;
+# presence's and msilo's too, for presence.test.mjs's.
+KAMSCOPE_TOPOS_CLEAN_INTERVAL=3600 KAMSCOPE_PRESENCE_CLEAN_PERIOD=3600 KAMSCOPE_PRESENCE_DB_UPDATE_PERIOD=3600 \
+KAMSCOPE_MSILO_CHECK_TIME=3600 lab/kamailio.sh start "$inst" "sqlite://$inst/kamailio.sqlite" 25060 25071 0
 lab/sipp.sh register 25060 12 web 5999
 lab/sipp.sh register-one 25060 web0003 6001
 KAMSCOPE_LISTEN=127.0.0.1:18080 \
@@ -120,6 +122,13 @@ wait_http http://127.0.0.1:18081/api/v1/health 60 || fail "the two-node kamscope
 lab/sipp.sh calls 25060 3 carol dave 25091 || fail "SIPp calls carol -> dave"
 lab/sipp.sh failed 25060 busy 2 erin carol 25092 || fail "SIPp busy calls carol -> erin"
 lab/sipp.sh failed 25060 unknown 1 nobody carol || fail "SIPp call carol -> nobody"
+# For the presence and msilo pages: grace PUBLISHes, ivan SUBSCRIBEs to her (pending: no
+# pres-rules); MESSAGEs to frank, who never registers (msilo keeps them), one with HTML and a script.
+lab/sipp.sh publish 25060 grace || fail "SIPp PUBLISH grace"
+lab/sipp.sh subscribe 25060 ivan grace 25097 || fail "SIPp SUBSCRIBE ivan -> grace"
+lab/sipp.sh message 25060 2 frank henry || fail "SIPp MESSAGEs henry -> frank"
+LAB_MESSAGE_BODY='Hi <b>frank</b> <script>window.__xss=1</script> & "friends"' \
+    lab/sipp.sh message 25060 1 frank mallory || fail "SIPp MESSAGE with HTML mallory -> frank"
 # Two answered long calls alice -> bob for the dialogs page: a UAS for bob that takes two
 # calls, and a UAC holding both for 600 s. Each runs in its own process group (setsid).
 API=http://127.0.0.1:18080/api/v1
@@ -141,6 +150,7 @@ KAMSCOPE_DELETE_USER=web0007 \
 KAMSCOPE_EXPECT_DIALOGS=2 \
 KAMSCOPE_CDR_CALLER=carol KAMSCOPE_CDR_ANSWERED=3 KAMSCOPE_CDR_BUSY=2 KAMSCOPE_CDR_FAILED=3 KAMSCOPE_CDR_HOLD_S=1 \
 KAMSCOPE_CLEANUP_DB="$inst/kamailio.sqlite" \
+KAMSCOPE_PRESENCE_DB="$inst/kamailio.sqlite" KAMSCOPE_MSG_SCRIPT_FROM=mallory \
 KAMSCOPE_MULTI_NODE_URL=http://127.0.0.1:18081 \
 KAMSCOPE_SCREENSHOT_DIR="$OUT/screenshots" \
     tests/browser/run.sh || fail "browser test (screenshots in tests/output/screenshots)"
