@@ -11,7 +11,7 @@ pub struct CleanupRequest {
     /// Remove rows older than this many days, 1 to 3650 (default: 30 for the SIP trace,
     /// 7 for topology hiding, the manual's).
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 3650))]
-    #[serde(default, deserialize_with = "whole_number")]
+    #[serde(default, deserialize_with = "crate::common::whole::optional")]
     pub older_than_days: Option<u32>,
     /// Only count what would go (200 with the counts), remove nothing.
     pub dry_run: Option<bool>,
@@ -36,15 +36,4 @@ pub struct CleanupReport {
     /// A job's result: whether it was cancelled before the end (the rest stays).
     #[serde(default)]
     pub cancelled: bool,
-}
-
-/// A whole number however JSON spells it: `46` or `46.0` (JSON Schema counts both as an
-/// integer); `46.5`, negatives and numbers beyond u32 are errors.
-fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    use serde::de::Error;
-    match Option::<f64>::deserialize(d)? {
-        None => Ok(None),
-        Some(v) if v.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&v) => Ok(Some(v as u32)),
-        Some(v) => Err(D::Error::custom(format!("expected a whole number of days, got {v}"))),
-    }
 }

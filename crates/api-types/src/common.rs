@@ -39,3 +39,30 @@ impl Role {
         }
     }
 }
+
+/// Whole numbers however JSON spells them: `46` or `46.0` (JSON Schema counts both as an
+/// integer); `46.5`, negatives and numbers beyond the type are errors.
+pub mod whole {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    fn of<'de, T: TryFrom<u64>, D: Deserializer<'de>>(v: f64) -> Result<T, D::Error> {
+        if v.fract() == 0.0 && v >= 0.0 && v <= u64::MAX as f64 {
+            if let Ok(t) = T::try_from(v as u64) {
+                return Ok(t);
+            }
+        }
+        Err(D::Error::custom(format!("expected a whole number in range, got {v}")))
+    }
+
+    pub fn optional<'de, T: TryFrom<u64>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+        match Option::<f64>::deserialize(d)? {
+            None => Ok(None),
+            Some(v) => of::<T, D>(v).map(Some),
+        }
+    }
+
+    pub fn required<'de, T: TryFrom<u64>, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        of::<T, D>(f64::deserialize(d)?)
+    }
+}

@@ -155,7 +155,7 @@ pub struct RefreshWatchersRequest {
     /// in `xcap` and needs one); 1: the published state changed in the table; 2: the
     /// pidf-manipulation document changed (needs `file_uri` and `filename`).
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 2))]
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::common::whole::required")]
     pub refresh_type: u8,
     /// Type 2: the pidf-manipulation document's URI on the XCAP server.
     pub file_uri: Option<String>,
@@ -173,6 +173,6 @@ pub struct RefreshWatchersResult {
     pub node: String,
     pub presentity_uri: String,
     pub event: String,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::common::whole::required")]
     pub refresh_type: u8,
 }
