@@ -191,20 +191,15 @@ impl Acc for AccService {
         let mut invites = acc?;
         invites.extend(missed?);
         let seizures = seizures(invites);
-        let answered: Vec<String> = seizures
-            .iter()
-            .filter(|s| s.answer.is_some())
-            .map(|s| s.call_id.clone())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let byes: Vec<Cdr> = self
-            .db
-            .records_of_calls(AccTable::Acc, &answered)
-            .await?
-            .into_iter()
-            .filter(|c| c.method == "BYE")
-            .collect();
+        // The BYEs of the range's calls, in one range query (a call may end up to a day
+        // after the range), rather than thousands of Call-ID lists.
+        let f = CdrFilter {
+            method: Some("BYE".into()),
+            from: Some(from.with_timezone(&Utc)),
+            to: Some((to + Duration::days(1)).with_timezone(&Utc)),
+            ..Default::default()
+        };
+        let byes = self.db.all_records(AccTable::Acc, &f).await?;
         Ok(kpis(&seizures, &byes, from, to, group_by, self.tz))
     }
 
@@ -412,11 +407,17 @@ pub fn kpis(
     group_by: KpiGroup,
     tz: Tz,
 ) -> Kpis {
-    // Duration of each answered seizure: its answer to the dialog's first BYE.
+    // Duration of each answered seizure: its answer to the dialog's first BYE (BYEs by
+    // Call-ID, so this is linear in the rows).
+    let mut byes_of: HashMap<&str, Vec<&Cdr>> = HashMap::new();
+    for b in byes {
+        byes_of.entry(b.call_id.as_str()).or_default().push(b);
+    }
     let mut durations = HashMap::new();
     for s in seizures {
         let Some(a) = &s.answer else { continue };
-        let bye = byes.iter().filter(|b| same_dialog(b, a) && order(b) > order(a)).min_by_key(|b| order(b));
+        let candidates = byes_of.get(a.call_id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let bye = candidates.iter().filter(|b| same_dialog(b, a) && order(b) > order(a)).min_by_key(|b| order(b));
         if let (Some(b), Some(t0)) = (bye.and_then(|b| b.time), a.time) {
             durations.insert((s.call_id.clone(), s.from_tag.clone()), (b - t0).num_milliseconds() as f64 / 1000.0);
         }
@@ -447,11 +448,18 @@ pub fn kpis(
                 }
                 starts.push(next);
             }
+            // Each seizure into its bucket once.
+            let mut by: HashMap<DateTime<FixedOffset>, Vec<&Seizure>> = HashMap::new();
+            for s in seizures {
+                if let Some(t) = s.start {
+                    by.entry(bucket_start(t)).or_default().push(s);
+                }
+            }
             starts
                 .iter()
                 .map(|b| {
-                    let ss: Vec<&Seizure> = seizures.iter().filter(|s| s.start.map(bucket_start) == Some(*b)).collect();
-                    row(b.with_timezone(&tz).fixed_offset().to_rfc3339(), &ss, &durations)
+                    let ss = by.get(b).map(Vec::as_slice).unwrap_or_default();
+                    row(b.with_timezone(&tz).fixed_offset().to_rfc3339(), ss, &durations)
                 })
                 .collect()
         }
