@@ -58,6 +58,8 @@ const NAMED_EXTRA: [&str; 6] = ["src_user", "src_domain", "src_ip", "dst_ouser",
 pub trait AccDb: Send + Sync {
     /// Calls on `date` (midnight to midnight in the reporting zone). See [`CallsToday`].
     async fn calls_on(&self, date: NaiveDate) -> Result<CallsToday, DbError>;
+    /// The same, with the figures per hour they add up from.
+    async fn day_figures(&self, date: NaiveDate) -> Result<(CallsToday, Vec<HourFigures>), DbError>;
     /// The same figures per hour of `date`.
     async fn hours_on(&self, date: NaiveDate) -> Result<Vec<HourFigures>, DbError>;
     /// A page of `acc` or `missed_calls` rows, newest first by (time, id).
@@ -95,49 +97,27 @@ impl KamailioDb {
         };
         (start(date), start(date.checked_add_days(Days::new(1)).unwrap_or(date)))
     }
-
-    async fn count_invites(&self, table: &str, code: Option<SimpleExpr>, date: NaiveDate) -> Result<i64, DbError> {
-        let (from, to) = self.day_bounds(date);
-        let t = Alias::new(table);
-        let mut q = Query::select();
-        q.expr_as(Func::count(Expr::col((t.clone(), Alias::new("id")))), Alias::new("n"))
-            .from(t.clone())
-            .and_where(Expr::col((t.clone(), Alias::new("method"))).eq("INVITE"))
-            .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(
-                self.backend,
-                from,
-                self.zones.stored,
-            )))
-            .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(
-                self.backend,
-                to,
-                self.zones.stored,
-            )));
-        if let Some(c) = code {
-            q.and_where(c);
-        }
-        let row: Option<QueryResult> = self.conn.query_one(self.db_backend().build(&q)).await?;
-        Ok(row.and_then(|r| read_i64(&r, "n")).unwrap_or(0))
-    }
 }
 
 #[async_trait]
 impl AccDb for KamailioDb {
     async fn calls_on(&self, date: NaiveDate) -> Result<CallsToday, DbError> {
-        let code = |prefix: &str| Expr::col((Alias::new("acc"), Alias::new("sip_code"))).like(format!("{prefix}%"));
-        let answered = self.count_invites("acc", Some(code("2")), date).await?;
-        let failed = self
-            .count_invites("acc", Some(Expr::col((Alias::new("acc"), Alias::new("sip_code"))).gte("300")), date)
-            .await?;
-        let missed = self.count_invites("missed_calls", None, date).await?;
-        Ok(CallsToday {
+        Ok(self.day_figures(date).await?.0)
+    }
+
+    async fn day_figures(&self, date: NaiveDate) -> Result<(CallsToday, Vec<HourFigures>), DbError> {
+        // One pass per table over the day's rows: the day is the sum of its hours.
+        let hours = self.hours_on(date).await?;
+        let sum = |f: fn(&HourFigures) -> i64| hours.iter().map(f).sum::<i64>();
+        let day = CallsToday {
             date,
             timezone: self.zones.shown.name().to_string(),
-            total: answered + failed,
-            answered,
-            failed,
-            missed,
-        })
+            total: sum(|h| h.total),
+            answered: sum(|h| h.answered),
+            failed: sum(|h| h.failed),
+            missed: sum(|h| h.missed),
+        };
+        Ok((day, hours))
     }
 
     async fn hours_on(&self, date: NaiveDate) -> Result<Vec<HourFigures>, DbError> {

@@ -293,6 +293,9 @@ pub mod tests {
         async fn hours_on(&self, _: NaiveDate) -> Result<Vec<HourFigures>, DbError> {
             self.up().map(|_| vec![])
         }
+        async fn day_figures(&self, date: NaiveDate) -> Result<(CallsToday, Vec<HourFigures>), DbError> {
+            Ok((self.calls_on(date).await?, vec![]))
+        }
         async fn records_of_calls(&self, _: AccTable, _: &[String]) -> Result<Vec<Cdr>, DbError> {
             self.up().map(|_| vec![])
         }

@@ -205,8 +205,7 @@ impl Acc for AccService {
 
     async fn stats(&self, date: Option<chrono::NaiveDate>) -> Result<CdrStats, ApiError> {
         let date = date.unwrap_or_else(|| Utc::now().with_timezone(&self.tz).date_naive());
-        let (day, hourly) = tokio::join!(self.db.calls_on(date), self.db.hours_on(date));
-        let (day, hourly) = (day?, hourly?);
+        let (day, hourly) = self.db.day_figures(date).await?;
         Ok(CdrStats {
             date: day.date,
             timezone: day.timezone,
