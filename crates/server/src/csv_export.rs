@@ -98,6 +98,10 @@ where
         .streaming(body))
 }
 
+/// Rows per query of an export: larger than an API page (fewer queries, each of which
+/// may sort), small enough that one page in memory stays a few MB.
+pub const EXPORT_PAGE: u32 = 5 * MAX_LIMIT;
+
 /// A list's answer: one JSON page, or with `format=csv` the whole list read page by page
 /// through the same call. Every list handler answers through this.
 pub async fn page_or_csv<Q, S, T, F, Fut>(
@@ -115,7 +119,7 @@ where
     Fut: Future<Output = Result<Page<T>, ApiError>> + 'static,
 {
     if q.format() == Some(ListFormat::Csv) {
-        return download(what, tz, move |cursor| fetch(svc.clone(), q.page_at(cursor, MAX_LIMIT))).await;
+        return download(what, tz, move |cursor| fetch(svc.clone(), q.page_at(cursor, EXPORT_PAGE))).await;
     }
     Ok(HttpResponse::Ok().json(fetch(svc, q).await?))
 }
