@@ -2,7 +2,8 @@
 # Installs what the kamscope lab needs on Debian 12 and builds the SQLite
 # busy-timeout LD_PRELOAD shim (lab/build/libsqlite_busy.so).
 # Fast when everything is already installed (dpkg -s check, no apt-get).
-#   lab/install.sh            all packages (kamailio, sipp, sqlite, mariadb, postgres)
+#   lab/install.sh            all packages (kamailio, sipp, sqlite, mariadb, postgres,
+#                             tshark: the SIP trace tests decode kamscope's PCAP files with it)
 # Env: LAB_SKIP_APT=1 skips the package step.
 set -euo pipefail
 LAB_SCRIPT=install.sh
@@ -12,6 +13,7 @@ PKGS=(
     kamailio kamailio-sqlite-modules kamailio-mysql-modules kamailio-postgres-modules
     kamailio-presence-modules
     sip-tester sqlite3 curl jq tzdata procps iproute2
+    tshark
     gcc libc6-dev libsqlite3-dev
     mariadb-server mariadb-client
     postgresql postgresql-15 postgresql-client
