@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod msilo;
 pub mod presence;
 pub mod query;
+pub mod siptrace;
 pub mod topos;
 pub mod usrloc;
 

@@ -314,8 +314,79 @@ pub struct JobsQuery {
     pub cursor: Option<String>,
 }
 
+/// `GET /traces`: `sip_trace` rows newest first by (`time_stamp`, `time_us`, `id`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct TraceQuery {
+    /// Exact Call-ID (indexed).
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub call_id: Option<String>,
+    /// Exact `traced_user` (indexed; empty unless Kamailio sets `traced_user_avp`).
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub traced_user: Option<String>,
+    /// The SIP method (for replies the CSeq method), e.g. `INVITE` (case does not matter).
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 32, pattern = r"^[A-Za-z]+$"))]
+    pub method: Option<String>,
+    /// A reply's status code, 100 to 699.
+    #[cfg_attr(feature = "openapi", param(minimum = 100, maximum = 699))]
+    pub status: Option<u16>,
+    /// The sender: `192.0.2.1`, `2001:db8::1`, `192.0.2.1:5060`, `[2001:db8::1]:5060`,
+    /// `udp:192.0.2.1:5060`, `tcp:[::1]:5060`. With a port it uses the `fromip` index.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 80))]
+    pub from_ip: Option<String>,
+    /// The receiver, in the forms of `from_ip`.
+    #[cfg_attr(feature = "openapi", param(min_length = 1, max_length = 80))]
+    pub to_ip: Option<String>,
+    /// `in` (Kamailio received it) or `out` (Kamailio sent it).
+    pub direction: Option<crate::siptrace::TraceDirection>,
+    /// From this time on (RFC 3339 with offset, e.g. `2026-12-01T08:00:00+08:00`).
+    pub from: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Before this time (RFC 3339 with offset); after `from`.
+    pub to: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Items per page, 1 to 1000 (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1000))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[cfg_attr(feature = "openapi", param(min_length = 1))]
+    pub cursor: Option<String>,
+}
+
+/// `GET /traces/calls`: the legs of one call, by their Call-IDs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct TraceCallQuery {
+    /// A Call-ID, repeated for each leg: `call_id=a&call_id=b` (1 to 10).
+    #[cfg_attr(feature = "openapi", param(min_items = 1, max_items = 10, explode = true, style = Form))]
+    pub call_id: Vec<String>,
+    /// `json` (default), `text` or `pcap`.
+    pub format: Option<crate::siptrace::TraceFormat>,
+}
+
+impl TraceCallQuery {
+    /// `call_id=a&call_id=b&format=pcap` (serde_urlencoded writes no repeated keys).
+    pub fn to_query_string(&self) -> String {
+        let mut pairs: Vec<(&str, &str)> = self.call_id.iter().map(|c| ("call_id", c.as_str())).collect();
+        let format = self.format.map(|f| f.as_str());
+        if let Some(f) = format {
+            pairs.push(("format", f));
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+/// `GET /traces/calls/{call_id}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct TraceFlowQuery {
+    /// `json` (default), `text` or `pcap`.
+    pub format: Option<crate::siptrace::TraceFormat>,
+}
+
 paged!(JobsQuery, ToposQuery; with format: RegistrationsQuery, DialogsQuery, HistoryQuery, CdrQuery, CallsQuery);
-paged!(PresentitiesQuery, WatchersQuery, OfflineMessagesQuery);
+paged!(PresentitiesQuery, WatchersQuery, OfflineMessagesQuery, TraceQuery);
 
 /// `node=` of calls that go to one Kamailio node.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
