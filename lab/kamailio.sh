@@ -8,6 +8,9 @@
 # kamailio.pid (main pid, also the process-group id), ctl socket.
 # Env: KAMAILIO_SHM_MB (default 128), KAMAILIO_PKG_MB (default 16),
 #      KAMSCOPE_SIPTRACE=flag|core (default flag: sip_trace() per request; core: every packet),
+#      KAMSCOPE_TRACED_USER=0|1 (default 0; 1 = siptrace traced_user_avp = each request's From user: every
+#      traced message stored twice, traced_user '' and the user; flag mode only),
+#      KAMSCOPE_IPV6=yes|no (default yes: SIP also on udp/tcp [::1]:<sip_port>; needs the loopback ::1),
 #      KAMSCOPE_TCP_ASYNC=yes|no (default yes; no = blocking TCP writes, big RPC replies safe),
 #      KAMSCOPE_STOCK_ACC=0|1 (default 0; 1 = no acc db_extra/cdr_extra, for `schema.sh ... --stock-acc`),
 #      KAMSCOPE_LAB_TZ (default Asia/Shanghai: Kamailio's TZ, the zone of MySQL DATETIMEs / PostgreSQL TIMESTAMPs it writes),
@@ -21,7 +24,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 shopt -u patsub_replacement 2>/dev/null || true
 
 usage() {
-    sed -n '2,17p' "$0" >&2
+    sed -n '2,20p' "$0" >&2
     exit 2
 }
 
@@ -67,6 +70,19 @@ kam_args() {
     flag) ;;
     *) die "KAMSCOPE_SIPTRACE must be flag or core" ;;
     esac
+    case "${KAMSCOPE_TRACED_USER:-0}" in
+    1)
+        [[ "${KAMSCOPE_SIPTRACE:-flag}" == flag ]] || die "KAMSCOPE_TRACED_USER=1 needs KAMSCOPE_SIPTRACE=flag"
+        KARGS+=(-A WITH_TRACED_USER)
+        ;;
+    0) ;;
+    *) die "KAMSCOPE_TRACED_USER must be 0 or 1" ;;
+    esac
+    case "${KAMSCOPE_IPV6:-yes}" in
+    yes) KARGS+=(-A WITH_IPV6) ;;
+    no) ;;
+    *) die "KAMSCOPE_IPV6 must be yes or no" ;;
+    esac
     case "${KAMSCOPE_TCP_ASYNC:-yes}" in
     no) KARGS+=(-A WITH_TCP_SYNC) ;;
     yes) ;;
@@ -77,6 +93,15 @@ kam_args() {
     0) ;;
     *) die "KAMSCOPE_STOCK_ACC must be 0 or 1" ;;
     esac
+}
+
+# The [::1] listeners need IPv6 on loopback (Debian has it; containers often do not):
+# say so plainly instead of Kamailio's "bind failed" deep in its log.
+check_ipv6() {
+    [[ "${KAMSCOPE_IPV6:-yes}" == yes ]] || return 0
+    if ! ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'; then
+        die "the IPv6 loopback address ::1 is missing (ip -6 addr show dev lo; enable it with sysctl -w net.ipv6.conf.lo.disable_ipv6=0) - or start without the [::1] listeners: KAMSCOPE_IPV6=no"
+    fi
 }
 
 check_cfg() {
@@ -100,6 +125,7 @@ start | render)
     if [[ -f "$dir/kamailio.pid" ]] && pid_alive "$(cat "$dir/kamailio.pid")"; then
         die "kamailio already running for $dir (pid $(cat "$dir/kamailio.pid")): stop it first"
     fi
+    check_ipv6
     render "$dir" "$url" "$sip" "$rpcp" "$ud"
     log "rendered $dir/kamailio.cfg (sip=$sip rpc=$rpcp use_domain=$ud db=$url)"
     check_cfg "$dir"
@@ -108,6 +134,9 @@ start | render)
     for p in "$rpcp" "$sip"; do
         tcp_port_busy "$p" && die "tcp port 127.0.0.1:$p is already in use"
     done
+    if [[ "${KAMSCOPE_IPV6:-yes}" == yes ]] && (exec 3<>"/dev/tcp/::1/$sip") 2>/dev/null; then
+        die "tcp port [::1]:$sip is already in use"
+    fi
     preload=""
     if [[ "$url" == sqlite://* ]]; then
         preload="$LAB_BUILD/libsqlite_busy.so"
@@ -142,7 +171,7 @@ start | render)
         fi
         sleep 0.2
     done
-    log "kamailio up: pid $pid, sip udp/tcp 127.0.0.1:$sip, rpc http://127.0.0.1:$rpcp/RPC ($((SECONDS - t0))s)"
+    log "kamailio up: pid $pid, sip udp/tcp 127.0.0.1:$sip$([[ "${KAMSCOPE_IPV6:-yes}" == yes ]] && echo " and [::1]:$sip"), rpc http://127.0.0.1:$rpcp/RPC ($((SECONDS - t0))s)"
     ;;
 stop)
     (($# >= 2)) || usage

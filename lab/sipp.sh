@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# SIPp traffic against a lab Kamailio on 127.0.0.1:<sip_port> (UDP).
+# SIPp traffic against a lab Kamailio on 127.0.0.1:<sip_port> (UDP; TCP and [::1] by env, below).
 # Every subcommand exits non-zero if any SIPp call failed.
 #
 #   register     <sip_port> <count> <prefix> <local_port> [domain] [expires]
 #                users <prefix>0001..<prefix>NNNN (5 digits if count > 9999),
-#                Contact sip:<user>@127.0.0.1:<local_port>; rate $LAB_REG_RATE (500/s)
+#                Contact sip:<user>@127.0.0.1:<local_port> ([::1] with LAB_SIPP_IP=::1, transport as
+#                LAB_SIPP_TRANSPORT); rate $LAB_REG_RATE (500/s)
 #   register-one <sip_port> <user> <local_port> [domain] [expires]   (expires 0 = remove that contact)
 #   uas          <sip_port> <mode> <local_port> [user=bob] [max_calls]   UAS in the foreground
 #                mode: answer | busy (486) | CODE (400-699) | hangup (BYE after $LAB_CALL_HOLD_MS)
@@ -43,8 +44,12 @@
 # of them with their own UAS for the same callee at once (the callee would fork):
 # the defaults give each subcommand its own callee and UAS port.
 # Nothing is printed on stdout; the log goes to stderr.
-# Env: LAB_DOMAIN (127.0.0.1), LAB_REG_RATE (500), LAB_CALL_RATE (10),
-#      LAB_CALL_HOLD_MS (1000), LAB_RING_MS (500), LAB_SIPP_DIR (logs; default $LAB_RUN/sipp), LAB_UAS (1)
+# Env: LAB_DOMAIN (127.0.0.1; [::1] with LAB_SIPP_IP=::1), LAB_REG_RATE (500), LAB_CALL_RATE (10),
+#      LAB_CALL_HOLD_MS (1000), LAB_RING_MS (500), LAB_SIPP_DIR (logs; default $LAB_RUN/sipp), LAB_UAS (1),
+#      LAB_SIPP_TRANSPORT=udp|tcp (udp: SIPp -t u1; tcp: -t t1, every UAC, UAS and REGISTER over TCP),
+#      LAB_SIPP_IP=127.0.0.1|::1 (SIPp's -i; ::1 = every SIPp on [::1], to Kamailio's [::1] listener),
+#      LAB_SIPP_TRACE_MSG=1 (SIPp -trace_msg: every message sent/received in <log dir>/messages.log),
+#      LAB_SIPP_CID (the UAC's -cid_str instead of <name>-%u-%p@%s; %% is a literal %)
 set -euo pipefail
 LAB_SCRIPT=sipp.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -52,9 +57,31 @@ shopt -u patsub_replacement 2>/dev/null || true
 
 SCEN="$LAB_DIR/sipp"
 LOGBASE="${LAB_SIPP_DIR:-$LAB_RUN/sipp}"
-DOMAIN_DEFAULT="${LAB_DOMAIN:-127.0.0.1}"
+SIPP_TRANSPORT="${LAB_SIPP_TRANSPORT:-udp}"
+case "$SIPP_TRANSPORT" in
+udp) SIPP_T=u1 ;;
+tcp) SIPP_T=t1 ;;
+*) die "LAB_SIPP_TRANSPORT must be udp or tcp (got '$SIPP_TRANSPORT')" ;;
+esac
+SIPP_IP="${LAB_SIPP_IP:-127.0.0.1}"
+case "$SIPP_IP" in
+127.0.0.1) SIPP_HOST=127.0.0.1 ;;
+::1)
+    SIPP_HOST="[::1]"
+    ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128' ||
+        die "LAB_SIPP_IP=::1 but the IPv6 loopback address ::1 is missing (ip -6 addr show dev lo)"
+    ;;
+*) die "LAB_SIPP_IP must be 127.0.0.1 or ::1 (got '$SIPP_IP')" ;;
+esac
+DOMAIN_DEFAULT="${LAB_DOMAIN:-$SIPP_HOST}"
+# extra SIPp args for every SIPp run: the message log when asked for
+trace_args() { # trace_args <wd>
+    TRACE_ARGS=()
+    [[ "${LAB_SIPP_TRACE_MSG:-0}" == 1 ]] && TRACE_ARGS=(-trace_msg -message_file "$1/messages.log")
+    return 0
+}
 
-usage() { sed -n '2,47p' "$0" >&2; exit 2; }
+usage() { sed -n '2,53p' "$0" >&2; exit 2; }
 num() { [[ "$2" =~ ^[0-9]+$ ]] || die "$1 must be a number (got '$2')"; }
 
 BG_PIDS=()
@@ -80,9 +107,9 @@ free_udp_port() {
     local p i
     for ((i = 0; i < 100; i++)); do
         p=$((20000 + RANDOM % 10000))
-        udp_listening "$p" || { echo "$p"; return 0; }
+        port_listening "$p" || { echo "$p"; return 0; }
     done
-    die "no free udp port found in 20000-29999"
+    die "no free $SIPP_TRANSPORT port found in 20000-29999"
 }
 
 # run_sipp <name> <wd> <sip_port> <scenario> [sipp args...]  (foreground)
@@ -90,15 +117,16 @@ run_sipp() {
     local name="$1" wd="$2" port="$3" sf="$4" rc=0
     shift 4
     need_cmd sipp
-    tcp_port_busy "$port" || die "$name: nothing listens on 127.0.0.1:$port (tcp): is Kamailio running?"
+    kamailio_listening "$port" || die "$name: nothing listens on $SIPP_HOST:$port (tcp): is Kamailio running?"
     local a has_p=0
     for a in "$@"; do [[ "$a" == -p ]] && has_p=1; done
     ((has_p)) || set -- -p "$(free_udp_port)" "$@"
     # background + wait: a TERM to this script interrupts the wait and the EXIT
     # trap kills SIPp (a foreground child would delay the trap until it ends)
-    (cd "$wd" && exec sipp "127.0.0.1:$port" -sf "$sf" -i 127.0.0.1 -t u1 -nostdin \
-        -cid_str "$name-%u-%p@%s" -trace_err -error_file "$wd/errors.log" \
-        -trace_screen -screen_file "$wd/screen.log" "$@" </dev/null >"$wd/stdout.log" 2>&1) &
+    trace_args "$wd"
+    (cd "$wd" && exec sipp "$SIPP_HOST:$port" -sf "$sf" -i "$SIPP_IP" -t "$SIPP_T" -nostdin \
+        -cid_str "${LAB_SIPP_CID:-$name-%u-%p@%s}" -trace_err -error_file "$wd/errors.log" \
+        -trace_screen -screen_file "$wd/screen.log" "${TRACE_ARGS[@]}" "$@" </dev/null >"$wd/stdout.log" 2>&1) &
     local sp=$!
     BG_PIDS+=("$sp")
     wait "$sp" || rc=$?
@@ -121,17 +149,18 @@ start_uas() {
     mode="$(basename "$sf" .xml)"
     tcp_or_udp_busy "$lport" && die "local port $lport already in use (another UAS?)"
     wd="$(new_wd "uas-$name")"
-    (cd "$wd" && exec sipp -sf "$sf" -i 127.0.0.1 -p "$lport" -t u1 -nostdin -s "$name" \
-        -trace_err -error_file "$wd/errors.log" "$@" </dev/null >"$wd/stdout.log" 2>&1) &
+    trace_args "$wd"
+    (cd "$wd" && exec sipp -sf "$sf" -i "$SIPP_IP" -p "$lport" -t "$SIPP_T" -nostdin -s "$name" \
+        -trace_err -error_file "$wd/errors.log" "${TRACE_ARGS[@]}" "$@" </dev/null >"$wd/stdout.log" 2>&1) &
     pid=$!
     BG_PIDS+=("$pid")
     for ((i = 0; i < 50; i++)); do
-        udp_listening "$lport" && break
+        port_listening "$lport" && break
         pid_alive "$pid" || { tail -n 5 "$wd/stdout.log" >&2; die "UAS ($mode) on port $lport exited"; }
         sleep 0.1
     done
-    udp_listening "$lport" || die "UAS ($mode) not listening on udp $lport"
-    log "UAS $mode for $name on udp 127.0.0.1:$lport (pid $pid)"
+    port_listening "$lport" || die "UAS ($mode) not listening on $SIPP_TRANSPORT $lport"
+    log "UAS $mode for $name on $SIPP_TRANSPORT $SIPP_HOST:$lport (pid $pid)"
 }
 
 # reason_for <code>: the usual reason phrase
@@ -174,7 +203,11 @@ hold_ms() {
 }
 
 udp_listening() { ss -Hluan "sport = :$1" 2>/dev/null | grep -q .; }
-tcp_or_udp_busy() { udp_listening "$1"; }
+tcp_listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+# the port as SIPp uses it (udp or tcp, any address)
+port_listening() { if [[ "$SIPP_TRANSPORT" == tcp ]]; then tcp_listening "$1"; else udp_listening "$1"; fi; }
+tcp_or_udp_busy() { udp_listening "$1" || tcp_listening "$1"; }
+kamailio_listening() { (exec 3<>"/dev/tcp/$SIPP_IP/$1") 2>/dev/null; }
 
 register_users() { # <sip_port> <csv> <count> <local_port> <domain> <expires> <name>
     local port="$1" csv="$2" count="$3" lport="$4" dom="$5" exp="$6" name="$7" wd rate tmo
@@ -183,6 +216,7 @@ register_users() { # <sip_port> <csv> <count> <local_port> <domain> <expires> <n
     tmo=$((count / rate * 3 + 60))
     run_sipp "$name" "$wd" "$port" "$SCEN/register.xml" -inf "$csv" -m "$count" \
         -r "$rate" -rp 1000 -l 2000 -key domain "$dom" -key contact_port "$lport" \
+        -key contact_host "$SIPP_HOST" -key contact_transport "$SIPP_TRANSPORT" \
         -key expires "$exp" -timeout "${tmo}s" -timeout_error
 }
 
@@ -231,7 +265,7 @@ register)
     ((count > 99999)) && width=${#count}
     wd="$(new_wd "register-$prefix")"
     { echo SEQUENTIAL; seq -f "${prefix}%0${width}g;" 1 "$count"; } >"$wd/users.csv"
-    log "registering $count users ${prefix}$(printf "%0${width}d" 1)..${prefix}$(printf "%0${width}d" "$count") -> 127.0.0.1:$port (contact port $lport, domain $dom, expires $exp, rate ${LAB_REG_RATE:-500}/s)"
+    log "registering $count users ${prefix}$(printf "%0${width}d" 1)..${prefix}$(printf "%0${width}d" "$count") -> $SIPP_TRANSPORT $SIPP_HOST:$port (contact port $lport, domain $dom, expires $exp, rate ${LAB_REG_RATE:-500}/s)"
     t0=$(date +%s.%N)
     register_users "$port" "$wd/users.csv" "$count" "$lport" "$dom" "$exp" "register-$prefix"
     log "registered $count users in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s"
@@ -248,8 +282,8 @@ uas)
     wd="$(new_wd "uas-$mode-$lport")"
     args=("${UAS_ARGS[@]}")
     [[ -n "$max" ]] && args+=(-m "$max")
-    log "UAS $mode on udp 127.0.0.1:$lport (foreground; logs $wd)"
-    exec sipp -sf "$UAS_SCEN" -i 127.0.0.1 -p "$lport" -t u1 -nostdin -s "$user" \
+    log "UAS $mode on $SIPP_TRANSPORT $SIPP_HOST:$lport (foreground; logs $wd)"
+    exec sipp -sf "$UAS_SCEN" -i "$SIPP_IP" -p "$lport" -t "$SIPP_T" -nostdin -s "$user" \
         -trace_err -error_file "$wd/errors.log" -trace_msg -message_file "$wd/messages.log" \
         "${args[@]}" </dev/null >"$wd/stdout.log" 2>&1
     ;;

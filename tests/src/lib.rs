@@ -127,10 +127,20 @@ pub fn free_port() -> u16 {
     loop {
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
         let port = (base + (n % 5000)) as u16;
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() && UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+        // Kamailio's SIP port is also taken on [::1] (the lab's IPv6 listener), where
+        // loopback has IPv6 at all.
+        let free = |ip: &str| TcpListener::bind((ip, port)).is_ok() && UdpSocket::bind((ip, port)).is_ok();
+        if free("127.0.0.1") && (!ipv6_loopback() || free("::1")) {
             return port;
         }
     }
+}
+
+/// Whether loopback has `::1` (the lab's Kamailio listens there too; lab/kamailio.sh
+/// says so and stops when it is missing).
+pub fn ipv6_loopback() -> bool {
+    static V6: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *V6.get_or_init(|| UdpSocket::bind(("::1", 0)).is_ok())
 }
 
 fn unique_name(prefix: &str) -> String {
@@ -162,6 +172,13 @@ pub struct Options {
     /// msilo `check_time` (s): delivered messages leave `silo` on the next check (and
     /// expired ones every `check_time` × msilo's `clean_period` of 10).
     pub msilo_check_time: u32,
+    /// siptrace through core events (`trace_mode` 2, `KAMSCOPE_SIPTRACE=core`): every
+    /// packet Kamailio sends or receives, the relayed ACK and local requests included.
+    /// Off: the lab's flag mode (`sip_trace()` per request and its transaction).
+    pub trace_core: bool,
+    /// siptrace's `traced_user_avp` = each request's From user (`KAMSCOPE_TRACED_USER=1`,
+    /// flag mode only): every traced message stored twice, `traced_user` '' and the user.
+    pub traced_user: bool,
 }
 
 impl Default for Options {
@@ -175,6 +192,8 @@ impl Default for Options {
             presence_clean_period: 30,
             presence_db_update_period: 20,
             msilo_check_time: 30,
+            trace_core: false,
+            traced_user: false,
         }
     }
 }
@@ -198,6 +217,10 @@ pub struct Kamailio {
     pub presence_clean_period: u32,
     pub presence_db_update_period: u32,
     pub msilo_check_time: u32,
+    /// `Options::trace_core`.
+    pub trace_core: bool,
+    /// `Options::traced_user`.
+    pub traced_user: bool,
 }
 
 impl Kamailio {
@@ -246,6 +269,8 @@ impl Kamailio {
             presence_clean_period: opts.presence_clean_period,
             presence_db_update_period: opts.presence_db_update_period,
             msilo_check_time: opts.msilo_check_time,
+            trace_core: opts.trace_core,
+            traced_user: opts.traced_user,
         };
         k.start_again().await?;
         Ok(k)
@@ -270,6 +295,8 @@ impl Kamailio {
             ("KAMSCOPE_PRESENCE_CLEAN_PERIOD", pclean.as_str()),
             ("KAMSCOPE_PRESENCE_DB_UPDATE_PERIOD", pupdate.as_str()),
             ("KAMSCOPE_MSILO_CHECK_TIME", check.as_str()),
+            ("KAMSCOPE_SIPTRACE", if self.trace_core { "core" } else { "flag" }),
+            ("KAMSCOPE_TRACED_USER", if self.traced_user { "1" } else { "0" }),
         ];
         lab_env("kamailio.sh", &["start", self.dir.to_str().unwrap(), &self.db_url, &sip, &rpc, ud], &env).await?;
         Ok(())
