@@ -393,3 +393,63 @@ pub async fn offline_messages_cleanup(
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
+
+/// `GET /api/v1/traces?call_id=&traced_user=&method=&status=&from_ip=&to_ip=&direction=&from=&to=&limit=&cursor=`:
+/// `sip_trace` rows newest first, and the time window the server searched.
+pub async fn list_traces(
+    q: &kamscope_api_types::query::TraceQuery,
+) -> Result<kamscope_api_types::siptrace::TracePage, ApiError> {
+    get_json(&url("/api/v1/traces", q)).await
+}
+
+/// `GET /api/v1/traces/{id}`: one message, its full text and headers.
+pub async fn trace_message(
+    id: i64,
+) -> Result<kamscope_api_types::siptrace::TraceMessage, ApiError> {
+    get_json(&format!("/api/v1/traces/{id}")).await
+}
+
+/// The call flow of one or more Call-IDs (the legs of one call) in `format`:
+/// `/api/v1/traces/calls/{call_id}[/pcap|/text]` for one, `/api/v1/traces/calls?call_id=a&call_id=b[&format=]`
+/// for several.
+pub fn call_flow_url(
+    call_ids: &[String],
+    format: kamscope_api_types::siptrace::TraceFormat,
+) -> String {
+    use kamscope_api_types::siptrace::TraceFormat;
+    match call_ids {
+        [one] => {
+            let base = format!("/api/v1/traces/calls/{}", enc(one));
+            match format {
+                TraceFormat::Json => base,
+                f => format!("{base}/{}", f.as_str()),
+            }
+        }
+        many => {
+            let q = kamscope_api_types::query::TraceCallQuery {
+                call_id: many.to_vec(),
+                format: Some(format).filter(|f| *f != TraceFormat::Json),
+            };
+            format!("/api/v1/traces/calls?{}", q.to_query_string())
+        }
+    }
+}
+
+/// `GET /api/v1/traces/calls/{call_id}` (or `?call_id=a&call_id=b`): every message in
+/// time order, the endpoints as the ladder's columns. 404 when no message has them.
+pub async fn call_flow(
+    call_ids: &[String],
+) -> Result<kamscope_api_types::siptrace::CallFlow, ApiError> {
+    get_json(&call_flow_url(
+        call_ids,
+        kamscope_api_types::siptrace::TraceFormat::Json,
+    ))
+    .await
+}
+
+/// The SPA's own link to a call flow (`/kamailio/siptrace?flow=a[&flow=b]`), for the
+/// pages that show a Call-ID.
+pub fn flow_link(call_ids: &[&str]) -> String {
+    let q: Vec<String> = call_ids.iter().map(|c| format!("flow={}", enc(c))).collect();
+    format!("/kamailio/siptrace?{}", q.join("&"))
+}

@@ -77,6 +77,8 @@ mod topos;
 mod presence;
 #[macro_use]
 mod msilo;
+#[macro_use]
+mod siptrace;
 
 macro_rules! keys {
     ( ; $($key:ident => $zh:expr, $en:expr;)*) => {
@@ -105,7 +107,7 @@ macro_rules! keys {
     };
 }
 
-shell_keys! { list_keys, registrations_keys, dialogs_keys, monitoring_keys, cdr_keys, topos_keys, presence_keys, msilo_keys, keys ; }
+shell_keys! { list_keys, registrations_keys, dialogs_keys, monitoring_keys, cdr_keys, topos_keys, presence_keys, msilo_keys, siptrace_keys, keys ; }
 
 /// Whether `a` and `b` use the same set of `{name}` placeholders: each `{...}` of one
 /// occurs in the other. A const fn, so that the check runs in the compiler.

@@ -1,5 +1,4 @@
-//! Texts of 拓扑隐藏 (manual §5), the cleanup dialog (manual §4.6, §5.3) and the SIP trace
-//! page's placeholder (manual §4): `Key => "zh-CN", "en";`
+//! Texts of 拓扑隐藏 (manual §5) and the cleanup dialog (manual §4.6, §5.3): `Key => "zh-CN", "en";`
 //! (chained into the one `K` table by `i18n/mod.rs`).
 macro_rules! topos_keys {
     ($next:ident $(, $rest:ident)* ; $($acc:tt)*) => {
@@ -79,11 +78,6 @@ macro_rules! topos_keys {
         CleanResultFailed => "清理失败", "Cleanup failed";
         CleanLast => "上次清理：{what}", "Last cleanup: {what}";
         CleanLastRows => "{table} {n} 条", "{table} {n} rows";
-
-        // SIP trace (manual §4): the search comes later; the cleanup is here already.
-        SiptraceSoonTitle => "SIP 跟踪记录的搜索和呼叫流程将在后续版本中提供", "The SIP trace search and call flow come in a later version";
-        SiptraceSoonBody => "本页面目前提供清理旧记录（手册 4.6：默认清理 30 天前的记录）。数据来源：数据库 sip_trace 表（siptrace 模块）。", "For now this page offers cleaning old records (manual §4.6: records older than 30 days by default). Source: the database's sip_trace table (the siptrace module).";
-        SiptraceCallId => "要查看的 Call-ID：{id}", "Call-ID to show: {id}";
         }
     };
 }

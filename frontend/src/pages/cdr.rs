@@ -25,6 +25,7 @@ use crate::ui::{
     DataTable, ErrorBox, Expand, FilterButtons, ListSection, Loading, PageHead, PageSize, Paged,
     RefreshButton, SelectFilter, Tabs, TextFilter, UrlQuery,
 };
+use crate::ui::callid_link;
 
 /// The tabs, by their id in the URL (`?tab=`) and `data-testid="tab-{id}"`.
 const TABS: [(&str, K); 4] = [
@@ -538,7 +539,7 @@ fn cdr_row(i18n: I18n, c: Cdr, odd: bool, expand: Expand) -> impl IntoView {
             {toggle}
             <td class="tech nowrap" data-testid="cell-time">{time_or_dash(c.time.as_ref())}</td>
             <td class="tech" data-testid="cell-method">{c.method.clone()}</td>
-            <td class="tech cell-callid" data-testid="cell-call-id">{c.call_id.clone()}</td>
+            <td class="tech cell-callid" data-testid="cell-call-id">{callid_link(i18n, Some(c.call_id.clone()))}</td>
             <td data-testid="cell-sip-code">{sip_code_cell(c.sip_code)}</td>
             <td class="tech" data-testid="cell-sip-reason">{or_dash(Some(c.sip_reason.clone()))}</td>
             <td class="tech" data-testid="cell-src-user">{or_dash(c.src_user.clone())}</td>
@@ -613,7 +614,7 @@ fn call_row(i18n: I18n, c: Call, odd: bool) -> impl IntoView {
                     None => or_dash(None),
                 }}
             </td>
-            <td class="tech cell-callid" data-testid="cell-call-id">{or_dash(c.call_id.clone())}</td>
+            <td class="tech cell-callid" data-testid="cell-call-id">{callid_link(i18n, c.call_id.clone())}</td>
         </tr>
     }
 }

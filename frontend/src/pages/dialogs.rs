@@ -17,6 +17,7 @@ use crate::ui::{
     NodeSelect, PageHead, Paged, RefreshButton, SelectFilter, TextFilter, Toast, ToastMsg,
     UrlQuery, ALL_NODES,
 };
+use crate::ui::callid_link;
 
 const LIMIT: u32 = 50;
 
@@ -324,7 +325,7 @@ fn dialog_table(
                     {toggle}
                     <td class="tech" data-testid="cell-h-entry">{d.h_entry.to_string()}</td>
                     <td class="tech" data-testid="cell-h-id">{d.h_id.to_string()}</td>
-                    <td class="tech cell-callid" data-testid="cell-call-id">{d.call_id.clone()}</td>
+                    <td class="tech cell-callid" data-testid="cell-call-id">{callid_link(i18n, Some(d.call_id.clone()))}</td>
                     <td class="tech cell-uri" data-testid="cell-from-uri">{d.from_uri.clone()}</td>
                     <td class="tech cell-uri" data-testid="cell-to-uri">{d.to_uri.clone()}</td>
                     <td class="cell-state" data-testid="cell-state" data-state=code.to_string()>
@@ -404,6 +405,7 @@ fn details_view(d: &Dialog, i18n: I18n) -> impl Fn() -> AnyView + Clone + Send +
 }
 
 fn history_table(items: Vec<DialogRecord>) -> impl IntoView {
+    let i18n = use_i18n();
     let rows = items
         .into_iter()
         .enumerate()
@@ -411,7 +413,7 @@ fn history_table(items: Vec<DialogRecord>) -> impl IntoView {
             view! {
                 <tr class="reg-row" class:odd=i % 2 == 1 data-testid="history-row"
                     data-id=r.id.to_string() data-call-id=r.call_id.clone().unwrap_or_default()>
-                    <td class="tech cell-callid" data-testid="cell-call-id">{or_dash(r.call_id.clone())}</td>
+                    <td class="tech cell-callid" data-testid="cell-call-id">{callid_link(i18n, r.call_id.clone())}</td>
                     <td class="tech" data-testid="cell-caller">{or_dash(r.src_user.clone())}</td>
                     <td class="tech" data-testid="cell-callee">{or_dash(r.dst_user.clone())}</td>
                     <td class="tech nowrap" data-testid="cell-start">{time_or_dash(r.start_time.as_ref())}</td>

@@ -15,16 +15,21 @@
 //! - [`job`]: a progress bar following `GET /api/v1/jobs/{id}`, with cancel; [`cleanup`]:
 //!   the "Clean" button (dry-run counts, then the job's bar, then what was removed).
 //! - [`download`]: CSV / PCAP export links; [`chart`]: small SVG bar and line charts.
+//! - [`ladder`]: a message sequence chart (SIP call flow) as SVG; [`diff`]: two texts
+//!   compared line by line, side by side; [`links`]: a Call-ID linking to its call flow.
 //! - [`clock`]: a ticking clock, auto-refresh with pause; [`format`]: times, zones,
 //!   durations, SIP codes.
 pub mod chart;
 pub mod cleanup;
 pub mod clock;
+pub mod diff;
 pub mod download;
 pub mod feedback;
 pub mod filters;
 pub mod format;
 pub mod job;
+pub mod ladder;
+pub mod links;
 pub mod list;
 pub mod page;
 pub mod stat;
@@ -41,6 +46,7 @@ pub use filters::{
     SelectFilter, TextFilter, ALL_NODES,
 };
 pub use format::{clock_duration, local_time, num, or_dash, time_or_dash, uptime_words};
+pub use links::callid_link;
 pub use list::{reload_twice, ListSection, Paged, RefreshButton};
 pub use page::PageHead;
 pub use stat::{metric, stat_card};
