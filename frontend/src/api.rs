@@ -450,6 +450,9 @@ pub async fn call_flow(
 /// The SPA's own link to a call flow (`/kamailio/siptrace?flow=a[&flow=b]`), for the
 /// pages that show a Call-ID.
 pub fn flow_link(call_ids: &[&str]) -> String {
-    let q: Vec<String> = call_ids.iter().map(|c| format!("flow={}", enc(c))).collect();
+    let q: Vec<String> = call_ids
+        .iter()
+        .map(|c| format!("flow={}", enc(c)))
+        .collect();
     format!("/kamailio/siptrace?{}", q.join("&"))
 }

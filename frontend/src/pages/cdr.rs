@@ -15,6 +15,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, I18n, K};
+use crate::ui::callid_link;
 use crate::ui::chart::{bar_chart, line_chart_in};
 use crate::ui::download::{export_url, DownloadButton, Format};
 use crate::ui::feedback::inline_error;
@@ -25,7 +26,6 @@ use crate::ui::{
     DataTable, ErrorBox, Expand, FilterButtons, ListSection, Loading, PageHead, PageSize, Paged,
     RefreshButton, SelectFilter, Tabs, TextFilter, UrlQuery,
 };
-use crate::ui::callid_link;
 
 /// The tabs, by their id in the URL (`?tab=`) and `data-testid="tab-{id}"`.
 const TABS: [(&str, K); 4] = [

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, I18n, K};
+use crate::ui::callid_link;
 use crate::ui::filters::PerNode;
 use crate::ui::{
     action_button, clock_duration, col, confirm_flow, detail_items, details_row, keep_in_url,
@@ -17,7 +18,6 @@ use crate::ui::{
     NodeSelect, PageHead, Paged, RefreshButton, SelectFilter, TextFilter, Toast, ToastMsg,
     UrlQuery, ALL_NODES,
 };
-use crate::ui::callid_link;
 
 const LIMIT: u32 = 50;
 
