@@ -3,9 +3,11 @@
 //! reader, the PCAP writer and the text export's header line.
 
 mod addr;
+mod pcap;
 mod sip;
 mod text;
 
 pub use addr::{parse_filter, parse_stored, AddrFilter, Proto, StoredAddr};
+pub use pcap::{write_pcap, Packet, PcapWriter};
 pub use sip::{parse_message, parse_message_bytes, same_header, SipHead};
 pub use text::text_header;
