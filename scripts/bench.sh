@@ -14,12 +14,20 @@
 # the lab run dir (cdr-bench/, kscdr_* databases) by size and reused.
 # Env: BENCH_CDR_ACC, BENCH_CDR_MISSED, BENCH_CDR_DAYS, BENCH_CDR_DEADLINE_S (120: a
 # request slower than that is stopped and reported), BENCH_CDR_RESEED=1, BENCH_CDR=0 (skip it).
+# Then the SIP trace cleanup benchmark (tests/benches/cleanup_bench.rs,
+# tests/output/bench-cleanup.md): sip_trace seeded as Kamailio writes it (shared seeder
+# tests/benches/trace_seed/, cached in the lab run dir trace-bench/ and ksbench_trace_*
+# databases), POST /traces/cleanup (30 days) while a writer inserts a row every 10 ms:
+# rows/s, the writer's worst/p99 insert, exactness at the source. Full size: 5,000,000
+# rows over 45 days (~1.7M older than 30 days); --smoke: 50,000.
+# Env: BENCH_TRACE_ROWS, BENCH_TRACE_DAYS, BENCH_TRACE_RESEED=1, BENCH_TRACE=0 (skip it).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 if [[ "${1:-}" == --smoke ]]; then
     shift
     export BENCH_USERS="${BENCH_USERS:-500}" BENCH_CALLS="${BENCH_CALLS:-50}" BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
     export BENCH_CDR_ACC="${BENCH_CDR_ACC:-20000}" BENCH_CDR_MISSED="${BENCH_CDR_MISSED:-4000}"
+    export BENCH_TRACE_ROWS="${BENCH_TRACE_ROWS:-50000}"
 fi
 export BENCH_USERS="${BENCH_USERS:-5000}" BENCH_CALLS="${BENCH_CALLS:-500}" BENCH_ROUNDS="${BENCH_ROUNDS:-5}"
 backends=("$@")
@@ -32,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "bench 1/4 Installing the lab and Rust"
+step "bench 1/5 Installing the lab and Rust"
 lab/install.sh || fail "installing the lab packages"
 ensure_rust
 
@@ -49,17 +57,23 @@ for b in "${backends[@]}"; do
     fi
 done
 
-step "bench 2/4 Building kamscope and the benchmark (release)"
+step "bench 2/5 Building kamscope and the benchmark (release)"
 # One build for both: built apart, the two selections unify dependency features
 # differently and half of the release build would be done twice.
-cargo build --release -p kamscope-server -p kamscope-acceptance --bin kamscope --bench api_vs_raw --bench cdr_bench \
+cargo build --release -p kamscope-server -p kamscope-acceptance --bin kamscope --bench api_vs_raw --bench cdr_bench --bench cleanup_bench \
     || fail "building kamscope and the benchmark"
 
-step "bench 3/4 Running on: ${backends[*]} ($BENCH_USERS registrations, $BENCH_CALLS calls, $BENCH_ROUNDS rounds)"
+step "bench 3/5 Running on: ${backends[*]} ($BENCH_USERS registrations, $BENCH_CALLS calls, $BENCH_ROUNDS rounds)"
 BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
     cargo bench -p kamscope-acceptance --bench api_vs_raw || fail "benchmark"
 
-[[ "${BENCH_CDR:-1}" == 0 ]] && exit 0
-step "bench 4/4 CDRs on: ${backends[*]} (${BENCH_CDR_ACC:-1000000} acc + ${BENCH_CDR_MISSED:-200000} missed_calls rows, without and with the recommended indexes)"
+if [[ "${BENCH_CDR:-1}" != 0 ]]; then
+step "bench 4/5 CDRs on: ${backends[*]} (${BENCH_CDR_ACC:-1000000} acc + ${BENCH_CDR_MISSED:-200000} missed_calls rows, without and with the recommended indexes)"
 BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
     cargo bench -p kamscope-acceptance --bench cdr_bench || fail "CDR benchmark"
+fi
+
+[[ "${BENCH_TRACE:-1}" == 0 ]] && exit 0
+step "bench 5/5 SIP trace cleanup on: ${backends[*]} (${BENCH_TRACE_ROWS:-5000000} sip_trace rows, a writer every 10 ms)"
+BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
+    cargo bench -p kamscope-acceptance --bench cleanup_bench || fail "SIP trace cleanup benchmark"
