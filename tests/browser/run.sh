@@ -12,4 +12,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 export KAMSCOPE_SCREENSHOT_DIR="${KAMSCOPE_SCREENSHOT_DIR:-$(cd ../.. && pwd)/tests/output/screenshots}"
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" locations.test.mjs dialogs.test.mjs monitoring.test.mjs cdr.test.mjs topos.test.mjs presence.test.mjs nodes.test.mjs
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" locations.test.mjs dialogs.test.mjs monitoring.test.mjs cdr.test.mjs topos.test.mjs siptrace.test.mjs presence.test.mjs nodes.test.mjs

@@ -567,6 +567,11 @@ fn MessagePane(id: i64) -> impl IntoView {
 /// and each header's name (`sip-hname`) set apart, the body after the blank line.
 fn raw_message(msg: &str) -> impl IntoView {
     let mut in_body = false;
+    // The last line break ends the last line; it starts no empty one.
+    let msg = msg
+        .strip_suffix("\r\n")
+        .or_else(|| msg.strip_suffix('\n'))
+        .unwrap_or(msg);
     let lines = msg
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -928,7 +933,7 @@ fn flow_message(
             <p class="trace-message-meta">
                 <span class="tech">{time_us(&m.time)}</span>
                 " · "<span class="tech">{delta(m.delta_prev_us)}</span>
-                " · "<span>{move || i18n.f(K::TrSince, &[("t", &since)])}</span>
+                " · "<span>{move || emph(i18n.t(K::TrSince), "t", &since, "msg-since")}</span>
                 <br/>
                 <span class="tech" data-testid="msg-route">{route}</span>
                 " · "<span class="tech">{m.direction.clone()}</span>

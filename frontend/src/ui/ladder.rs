@@ -82,7 +82,7 @@ pub fn Ladder(
                     <title>{c.label.clone()}</title>
                     <rect class="ladder-head" x=format!("{:.1}", x - COL_W / 2.0 + 8.0) y="4"
                         width=format!("{:.1}", COL_W - 16.0) height=format!("{:.1}", HEAD_H - 10.0) rx="5"></rect>
-                    <text class="ladder-head-label" x=format!("{x:.1}") y="22">{short(&c.label, 28)}</text>
+                    <text class="ladder-head-label tech" x=format!("{x:.1}") y="22">{short(&c.label, 28)}</text>
                     <text class="ladder-head-sub" x=format!("{x:.1}") y="38">
                         {move || if c.own { format!("{} · {sub}", i18n.t(own_label)) } else { sub.clone() }}
                     </text>
@@ -160,11 +160,11 @@ pub fn Ladder(
                             <path d=format!("M8.5,{:.1} l3,3 l5,-6", y - 5.0) fill="none"></path>
                         </Show>
                     </g>
-                    <text class="ladder-time" x="24" y=format!("{:.1}", y - 1.0)>
+                    <text class="ladder-time tech" x="24" y=format!("{:.1}", y - 1.0)>
                         {move || times[time_mode.get().min(1)].clone()}
                     </text>
                     {arrow}
-                    <text class="ladder-label" x=format!("{mid:.1}") y=format!("{:.1}", y - 6.0) text-anchor=anchor>
+                    <text class="ladder-label tech" x=format!("{mid:.1}") y=format!("{:.1}", y - 6.0) text-anchor=anchor>
                         {short(&r.label, LABEL_MAX)}
                         {r.note.map(|n| view! { <tspan class="ladder-note" dx="5">{n}</tspan> })}
                     </text>
