@@ -20,17 +20,43 @@ pub struct Recommended {
 
 /// Every index kamscope recommends; the SIP trace and presence areas add theirs here.
 pub const RECOMMENDED: &[Recommended] = &[
+    // (time, id) is the lists' order; method and sip_code make it cover the day's figures.
     Recommended {
         table: "acc",
         name: "kamscope_acc_time_idx",
-        columns: &["time"],
-        why: "CDR lists newest first, time filters, the day's figures and KPIs",
+        columns: &["time", "id", "method", "sip_code"],
+        why: "CDR lists newest first, time filters, the day's figures (read from the index alone) and KPIs",
     },
     Recommended {
         table: "missed_calls",
         name: "kamscope_missed_calls_time_idx",
-        columns: &["time"],
-        why: "missed calls newest first, time filters, the day's figures and KPIs",
+        columns: &["time", "id", "method"],
+        why: "missed calls newest first, time filters, the day's figures (read from the index alone) and KPIs",
+    },
+    // Only where acc's db_extra adds these columns.
+    Recommended {
+        table: "acc",
+        name: "kamscope_acc_src_user_idx",
+        columns: &["src_user", "time"],
+        why: "the caller filter of CDR lists and calls, newest first",
+    },
+    Recommended {
+        table: "acc",
+        name: "kamscope_acc_dst_user_idx",
+        columns: &["dst_user", "time"],
+        why: "the callee filter of CDR lists and calls, newest first",
+    },
+    Recommended {
+        table: "missed_calls",
+        name: "kamscope_missed_calls_src_user_idx",
+        columns: &["src_user", "time"],
+        why: "the caller filter of missed calls, newest first",
+    },
+    Recommended {
+        table: "missed_calls",
+        name: "kamscope_missed_calls_dst_user_idx",
+        columns: &["dst_user", "time"],
+        why: "the callee filter of missed calls, newest first",
     },
 ];
 
@@ -108,7 +134,9 @@ impl KamailioDb {
     pub async fn index_report(&self) -> Result<Vec<IndexState>, DbError> {
         let mut out = Vec::new();
         for r in RECOMMENDED {
-            if self.columns(r.table).await?.is_empty() {
+            // The table, and every column the index needs (some are db_extra's), must be there.
+            let have = self.columns(r.table).await?;
+            if have.is_empty() || !r.columns.iter().all(|c| have.contains(*c)) {
                 continue;
             }
             let existing = self.table_indexes(r.table).await?;
@@ -136,10 +164,12 @@ mod tests {
     async fn reports_missing_indexes_and_creates_exactly_those() {
         let db = temp_sqlite("idx", chrono_tz::UTC, chrono_tz::UTC).await;
         for sql in [
-            "CREATE TABLE acc (id INTEGER PRIMARY KEY, callid VARCHAR(255), time TIMESTAMP)",
+            // No db_extra columns: the caller/callee indexes are not recommended here.
+            "CREATE TABLE acc (id INTEGER PRIMARY KEY, method VARCHAR(16), callid VARCHAR(255), sip_code VARCHAR(3), time TIMESTAMP)",
             "CREATE INDEX acc_callid_idx ON acc (callid)",
-            "CREATE TABLE missed_calls (id INTEGER PRIMARY KEY, callid VARCHAR(255), time TIMESTAMP)",
-            "CREATE INDEX operator_own ON missed_calls (time, callid)",
+            "CREATE INDEX acc_time_only ON acc (time)",
+            "CREATE TABLE missed_calls (id INTEGER PRIMARY KEY, method VARCHAR(16), callid VARCHAR(255), time TIMESTAMP)",
+            "CREATE INDEX operator_own ON missed_calls (time, id, method, callid)",
         ] {
             db.conn.execute_unprepared(sql).await.unwrap();
         }

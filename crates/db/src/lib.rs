@@ -20,7 +20,7 @@ pub mod time;
 pub mod topos;
 pub mod usrloc;
 
-pub use acc::{AccDb, AccTable, CdrCursor, CdrFilter, DB_EXTRA_HINT};
+pub use acc::{AccDb, AccTable, CdrCursor, CdrFilter, CdrStream, DB_EXTRA_HINT};
 pub use cleanup::CleanupDb;
 pub use connection::{Backend, DbConfig, DbError, KamailioDb};
 pub use dialog::{CdrRecordFilter, DialogDb, DialogFilter};

@@ -11,7 +11,7 @@ use kamscope_api_types::acc::{Call, CallOutcome, CallSource, Cdr, CdrStats, Ende
 use kamscope_api_types::dialog::DialogRecord;
 use kamscope_api_types::query::{CallsQuery, CdrQuery, KpiQuery, DEFAULT_LIMIT};
 use kamscope_api_types::Page;
-use kamscope_db::{AccDb, AccTable, CdrCursor, CdrFilter, CdrRecordFilter, DialogDb};
+use kamscope_db::{AccDb, AccTable, CdrCursor, CdrFilter, CdrRecordFilter, CdrStream, DialogDb};
 use serde::{Deserialize, Serialize};
 
 use crate::cursor;
@@ -27,6 +27,9 @@ pub trait Acc: Send + Sync {
     async fn calls(&self, q: &CallsQuery) -> Result<Page<Call>, ApiError>;
     /// Telecom KPIs over a time range, grouped.
     async fn kpis(&self, q: &KpiQuery) -> Result<Kpis, ApiError>;
+    /// Every record `q`'s filters select (`limit`/`cursor` do not apply), newest first,
+    /// as one streamed query: the CSV export.
+    async fn export(&self, table: AccTable, q: &CdrQuery) -> Result<CdrStream, ApiError>;
 }
 
 /// A cursor names its table, so one from `acc` cannot page `missed_calls`.
@@ -66,18 +69,7 @@ impl Acc for AccService {
             }
             c => c.map(|c| c.at),
         };
-        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
-        let filter = CdrFilter {
-            caller: text(&q.caller),
-            callee: text(&q.callee),
-            call_id: text(&q.call_id),
-            from: q.from.map(|t| t.with_timezone(&Utc)),
-            to: q.to.map(|t| t.with_timezone(&Utc)),
-            sip_code: q.sip_code,
-            method: text(&q.method).map(|m| m.to_uppercase()),
-            answered_only: false,
-        };
-        let (items, next) = self.db.records(table, &filter, limit.into(), after).await?;
+        let (items, next) = self.db.records(table, &cdr_filter(q), limit.into(), after).await?;
         let tb = table.name().to_string();
         Ok(Page { items, next_cursor: next.map(|at| cursor::encode(&RecordsCursor { tb, at })) })
     }
@@ -180,27 +172,28 @@ impl Acc for AccService {
             ));
         }
         let group_by = q.group_by.unwrap_or_default();
-        let f = CdrFilter {
-            method: Some("INVITE".into()),
-            from: Some(from.with_timezone(&Utc)),
-            to: Some(to.with_timezone(&Utc)),
-            ..Default::default()
-        };
-        let (acc, missed) =
-            tokio::join!(self.db.all_records(AccTable::Acc, &f), self.db.all_records(AccTable::MissedCalls, &f));
-        let mut invites = acc?;
-        invites.extend(missed?);
-        let seizures = seizures(invites);
-        // The BYEs of the range's calls, in one range query (a call may end up to a day
-        // after the range), rather than thousands of Call-ID lists.
-        let f = CdrFilter {
-            method: Some("BYE".into()),
-            from: Some(from.with_timezone(&Utc)),
-            to: Some((to + Duration::days(1)).with_timezone(&Utc)),
-            ..Default::default()
-        };
-        let byes = self.db.all_records(AccTable::Acc, &f).await?;
-        Ok(kpis(&seizures, &byes, from, to, group_by, self.tz))
+        // One streamed query ordered by Call-ID: each call's rows are decided (its
+        // seizures and their durations) and dropped as they come, so memory holds the
+        // figures of each group, not the range's rows. A call's BYE may come up to a day
+        // after the range.
+        let (from_utc, to_utc) = (from.with_timezone(&Utc), to.with_timezone(&Utc));
+        let mut rows = self.db.kpi_rows(from_utc, to_utc, to_utc + Duration::days(1)).await?;
+        let mut acc = KpiAcc::new(from, to, group_by, self.tz);
+        let mut call: Vec<Cdr> = Vec::new();
+        while let Some(r) = futures::StreamExt::next(&mut rows).await {
+            let r = r?;
+            // Adjacent rows of one Call-ID, as the database's collation compares them.
+            if call.first().is_some_and(|c| !c.call_id.eq_ignore_ascii_case(&r.call_id)) {
+                acc.add_call(std::mem::take(&mut call));
+            }
+            call.push(r);
+        }
+        acc.add_call(call);
+        Ok(acc.finish())
+    }
+
+    async fn export(&self, table: AccTable, q: &CdrQuery) -> Result<CdrStream, ApiError> {
+        Ok(self.db.stream_records(table, &cdr_filter(q)).await?)
     }
 
     async fn stats(&self, date: Option<chrono::NaiveDate>) -> Result<CdrStats, ApiError> {
@@ -215,6 +208,21 @@ impl Acc for AccService {
             missed: day.missed,
             hourly,
         })
+    }
+}
+
+/// The filters of `/cdrs` and `/missed-calls`.
+fn cdr_filter(q: &CdrQuery) -> CdrFilter {
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    CdrFilter {
+        caller: text(&q.caller),
+        callee: text(&q.callee),
+        call_id: text(&q.call_id),
+        from: q.from.map(|t| t.with_timezone(&Utc)),
+        to: q.to.map(|t| t.with_timezone(&Utc)),
+        sip_code: q.sip_code,
+        method: text(&q.method).map(|m| m.to_uppercase()),
+        answered_only: false,
     }
 }
 
@@ -371,28 +379,171 @@ fn ratio(n: i64, d: i64) -> Option<f64> {
     (d > 0).then(|| (n as f64 / d as f64 * 10_000.0).round() / 10_000.0)
 }
 
-fn row(key: String, ss: &[&Seizure], durations: &HashMap<(String, String), f64>) -> KpiRow {
-    let n = ss.len() as i64;
-    let answered = ss.iter().filter(|s| (200..300).contains(&s.code)).count() as i64;
-    let effective =
-        ss.iter().filter(|s| (200..300).contains(&s.code) || matches!(s.code, 480 | 486 | 600 | 603)).count() as i64;
-    let redirected = ss.iter().filter(|s| (300..400).contains(&s.code)).count() as i64;
-    let cancelled = ss.iter().filter(|s| s.code == 487).count() as i64;
-    let ds: Vec<f64> =
-        ss.iter().filter_map(|s| durations.get(&(s.call_id.clone(), s.from_tag.clone())).copied()).collect();
-    KpiRow {
-        key,
-        seizures: n,
-        answered,
-        effective,
-        redirected,
-        cancelled,
-        asr: ratio(answered, n),
-        ner: ratio(effective, n),
-        ser: ratio(answered, n - redirected),
-        seer: ratio(effective, n - redirected),
-        acd: (!ds.is_empty()).then(|| (ds.iter().sum::<f64>() / ds.len() as f64 * 1000.0).round() / 1000.0),
+/// The counts one KPI row is computed from.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    seizures: i64,
+    answered: i64,
+    effective: i64,
+    redirected: i64,
+    cancelled: i64,
+    /// Seconds of the answered seizures that have ended, and how many.
+    duration_sum: f64,
+    durations: i64,
+}
+
+impl Tally {
+    fn add(&mut self, s: &Seizure, duration: Option<f64>) {
+        self.seizures += 1;
+        let answered = (200..300).contains(&s.code);
+        self.answered += i64::from(answered);
+        self.effective += i64::from(answered || matches!(s.code, 480 | 486 | 600 | 603));
+        self.redirected += i64::from((300..400).contains(&s.code));
+        self.cancelled += i64::from(s.code == 487);
+        if let Some(d) = duration {
+            self.duration_sum += d;
+            self.durations += 1;
+        }
     }
+
+    fn row(&self, key: String) -> KpiRow {
+        let n = self.seizures;
+        KpiRow {
+            key,
+            seizures: n,
+            answered: self.answered,
+            effective: self.effective,
+            redirected: self.redirected,
+            cancelled: self.cancelled,
+            asr: ratio(self.answered, n),
+            ner: ratio(self.effective, n),
+            ser: ratio(self.answered, n - self.redirected),
+            seer: ratio(self.effective, n - self.redirected),
+            acd: (self.durations > 0).then(|| (self.duration_sum / self.durations as f64 * 1000.0).round() / 1000.0),
+        }
+    }
+}
+
+/// The KPIs of a range, built one call at a time (see [`kpis`]): only the counts of each
+/// row are kept, not the seizures.
+pub struct KpiAcc {
+    from: DateTime<FixedOffset>,
+    to: DateTime<FixedOffset>,
+    group_by: KpiGroup,
+    tz: Tz,
+    /// Hour or day starts of the range, every one listed (zeros included).
+    starts: Vec<DateTime<FixedOffset>>,
+    by_time: HashMap<DateTime<FixedOffset>, Tally>,
+    by_user: BTreeMap<String, Tally>,
+    total: Tally,
+}
+
+impl KpiAcc {
+    pub fn new(from: DateTime<FixedOffset>, to: DateTime<FixedOffset>, group_by: KpiGroup, tz: Tz) -> Self {
+        let mut k = KpiAcc {
+            from,
+            to,
+            group_by,
+            tz,
+            starts: Vec::new(),
+            by_time: HashMap::new(),
+            by_user: BTreeMap::new(),
+            total: Tally::default(),
+        };
+        if matches!(group_by, KpiGroup::Hour | KpiGroup::Day) {
+            // A local day is 23 to 25 hours: 26 hours on, truncated, is the next day's start.
+            let step = if group_by == KpiGroup::Day { Duration::hours(26) } else { Duration::hours(1) };
+            let mut starts = vec![k.bucket_start(from)];
+            loop {
+                let last = *starts.last().expect("one start");
+                let mut next = k.bucket_start(last + step);
+                if next <= last {
+                    // The repeated hour of a DST fold maps back: step over it.
+                    next = last + step;
+                }
+                if next >= to {
+                    break;
+                }
+                starts.push(next);
+            }
+            k.starts = starts;
+        }
+        k
+    }
+
+    fn bucket_start(&self, t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        let l = t.with_timezone(&self.tz);
+        let naive = match self.group_by {
+            KpiGroup::Day => l.date_naive().and_hms_opt(0, 0, 0).expect("midnight"),
+            _ => l.date_naive().and_hms_opt(chrono::Timelike::hour(&l), 0, 0).expect("an hour"),
+        };
+        self.tz.from_local_datetime(&naive).earliest().map(|t| t.fixed_offset()).unwrap_or(t)
+    }
+
+    /// A seizure, with its duration when it was answered and has ended.
+    pub fn add(&mut self, s: &Seizure, duration: Option<f64>) {
+        self.total.add(s, duration);
+        match self.group_by {
+            KpiGroup::Hour | KpiGroup::Day => {
+                if let Some(t) = s.start {
+                    let b = self.bucket_start(t);
+                    self.by_time.entry(b).or_default().add(s, duration);
+                }
+            }
+            KpiGroup::Caller | KpiGroup::Callee => {
+                let who = if self.group_by == KpiGroup::Caller { &s.caller } else { &s.callee };
+                self.by_user.entry(who.clone().unwrap_or_default()).or_default().add(s, duration);
+            }
+        }
+    }
+
+    /// Every row of one Call-ID (or of Call-IDs that differ in case only): its INVITEs
+    /// become seizures, its BYEs their ends.
+    pub fn add_call(&mut self, rows: Vec<Cdr>) {
+        if rows.is_empty() {
+            return;
+        }
+        let (byes, invites): (Vec<Cdr>, Vec<Cdr>) = rows.into_iter().partition(|r| r.method == "BYE");
+        let invites = invites.into_iter().filter(|r| r.method == "INVITE").collect();
+        for s in seizures(invites) {
+            let d = duration(&s, &byes);
+            self.add(&s, d);
+        }
+    }
+
+    pub fn finish(self) -> Kpis {
+        let tz = self.tz;
+        let rows = match self.group_by {
+            KpiGroup::Hour | KpiGroup::Day => self
+                .starts
+                .iter()
+                .map(|b| {
+                    let key = b.with_timezone(&tz).fixed_offset().to_rfc3339();
+                    self.by_time.get(b).cloned().unwrap_or_default().row(key)
+                })
+                .collect(),
+            KpiGroup::Caller | KpiGroup::Callee => {
+                let mut rows: Vec<KpiRow> = self.by_user.iter().map(|(k, t)| t.row(k.clone())).collect();
+                rows.sort_by(|a, b| b.seizures.cmp(&a.seizures).then(a.key.cmp(&b.key)));
+                rows
+            }
+        };
+        Kpis {
+            from: self.from.with_timezone(&tz).fixed_offset(),
+            to: self.to.with_timezone(&tz).fixed_offset(),
+            group_by: self.group_by,
+            timezone: tz.name().to_string(),
+            rows,
+            total: self.total.row("total".into()),
+        }
+    }
+}
+
+/// An answered seizure's seconds from its answer to the dialog's first BYE after it.
+fn duration(s: &Seizure, byes: &[Cdr]) -> Option<f64> {
+    let a = s.answer.as_ref()?;
+    let bye = byes.iter().filter(|b| same_dialog(b, a) && order(b) > order(a)).min_by_key(|b| order(b))?;
+    Some((bye.time? - a.time?).num_milliseconds() as f64 / 1000.0)
 }
 
 /// The KPIs of `seizures` between `from` and `to`, grouped. Hours and days are the
@@ -406,82 +557,16 @@ pub fn kpis(
     group_by: KpiGroup,
     tz: Tz,
 ) -> Kpis {
-    // Duration of each answered seizure: its answer to the dialog's first BYE (BYEs by
-    // Call-ID, so this is linear in the rows).
-    let mut byes_of: HashMap<&str, Vec<&Cdr>> = HashMap::new();
+    let mut byes_of: HashMap<&str, Vec<Cdr>> = HashMap::new();
     for b in byes {
-        byes_of.entry(b.call_id.as_str()).or_default().push(b);
+        byes_of.entry(b.call_id.as_str()).or_default().push(b.clone());
     }
-    let mut durations = HashMap::new();
+    let mut k = KpiAcc::new(from, to, group_by, tz);
     for s in seizures {
-        let Some(a) = &s.answer else { continue };
-        let candidates = byes_of.get(a.call_id.as_str()).map(Vec::as_slice).unwrap_or_default();
-        let bye = candidates.iter().filter(|b| same_dialog(b, a) && order(b) > order(a)).min_by_key(|b| order(b));
-        if let (Some(b), Some(t0)) = (bye.and_then(|b| b.time), a.time) {
-            durations.insert((s.call_id.clone(), s.from_tag.clone()), (b - t0).num_milliseconds() as f64 / 1000.0);
-        }
+        let d = duration(s, byes_of.get(s.call_id.as_str()).map(Vec::as_slice).unwrap_or_default());
+        k.add(s, d);
     }
-    let local = |t: DateTime<FixedOffset>| t.with_timezone(&tz);
-    let bucket_start = |t: DateTime<FixedOffset>| -> DateTime<FixedOffset> {
-        let l = local(t);
-        let naive = match group_by {
-            KpiGroup::Day => l.date_naive().and_hms_opt(0, 0, 0).expect("midnight"),
-            _ => l.date_naive().and_hms_opt(chrono::Timelike::hour(&l), 0, 0).expect("an hour"),
-        };
-        tz.from_local_datetime(&naive).earliest().map(|t| t.fixed_offset()).unwrap_or(t)
-    };
-    let rows = match group_by {
-        KpiGroup::Hour | KpiGroup::Day => {
-            // A local day is 23 to 25 hours: 26 hours on, truncated, is the next day's start.
-            let step = if group_by == KpiGroup::Day { Duration::hours(26) } else { Duration::hours(1) };
-            let mut starts = vec![bucket_start(from)];
-            loop {
-                let last = *starts.last().expect("one start");
-                let mut next = bucket_start(last + step);
-                if next <= last {
-                    // The repeated hour of a DST fold maps back: step over it.
-                    next = last + step;
-                }
-                if next >= to {
-                    break;
-                }
-                starts.push(next);
-            }
-            // Each seizure into its bucket once.
-            let mut by: HashMap<DateTime<FixedOffset>, Vec<&Seizure>> = HashMap::new();
-            for s in seizures {
-                if let Some(t) = s.start {
-                    by.entry(bucket_start(t)).or_default().push(s);
-                }
-            }
-            starts
-                .iter()
-                .map(|b| {
-                    let ss = by.get(b).map(Vec::as_slice).unwrap_or_default();
-                    row(b.with_timezone(&tz).fixed_offset().to_rfc3339(), ss, &durations)
-                })
-                .collect()
-        }
-        KpiGroup::Caller | KpiGroup::Callee => {
-            let mut by: BTreeMap<String, Vec<&Seizure>> = BTreeMap::new();
-            for s in seizures {
-                let who = if group_by == KpiGroup::Caller { &s.caller } else { &s.callee };
-                by.entry(who.clone().unwrap_or_default()).or_default().push(s);
-            }
-            let mut rows: Vec<KpiRow> = by.into_iter().map(|(k, ss)| row(k, &ss, &durations)).collect();
-            rows.sort_by(|a, b| b.seizures.cmp(&a.seizures).then(a.key.cmp(&b.key)));
-            rows
-        }
-    };
-    let all: Vec<&Seizure> = seizures.iter().collect();
-    Kpis {
-        from: from.with_timezone(&tz).fixed_offset(),
-        to: to.with_timezone(&tz).fixed_offset(),
-        group_by,
-        timezone: tz.name().to_string(),
-        rows,
-        total: row("total".into(), &all, &durations),
-    }
+    k.finish()
 }
 
 #[cfg(test)]
