@@ -5,9 +5,14 @@
 //!   IPv6 one is written as IPv4-mapped IPv6).
 //! - `udp` (and any protocol Kamailio names otherwise, e.g. `any`) is written as UDP.
 //! - `tcp`, `tls`, `ws`, `wss` and `sctp` are written as **TCP segments** carrying the SIP text
-//!   as Kamailio stored it (TLS already decrypted, WebSocket frames already removed, so the file
-//!   shows SIP, not ciphertext or frames; SCTP as TCP because that is what every reader follows
-//!   as a stream). Each connection (pair of socket addresses) gets a synthesized 3-way handshake
+//!   as Kamailio stored it (TLS already decrypted, so the file shows SIP, not ciphertext; SCTP as
+//!   TCP because that is what every reader follows as a stream). `ws`/`wss` connections start
+//!   with a synthesized HTTP upgrade (`Sec-WebSocket-Protocol: sip`) and carry each message in a
+//!   WebSocket text frame (masked from the client), so readers decode SIP over WebSocket even on
+//!   HTTP's or TLS's ports — except on port 5060, where readers expect plain SIP, so it is written
+//!   plain there.
+//! - Readers pick a dissector by port first: a message on a port another protocol owns (tshark
+//!   4.0: UDP 5072, TCP 5084 among 5060–5199) needs "decode as"; SIP's and unassigned ports work. Each connection (pair of socket addresses) gets a synthesized 3-way handshake
 //!   just before its first message, sequence and acknowledgement numbers that stay consistent in
 //!   both directions, PSH|ACK on data, and a pure ACK from the receiver when unacknowledged data
 //!   would fill the advertised window — so tshark reports no TCP analysis problems.
@@ -38,6 +43,8 @@ const SNAPLEN: u32 = 262_144;
 const MAX_SEGMENT: usize = 32_768;
 /// The window every synthesized segment advertises (no window scaling).
 const WINDOW: u16 = 65_535;
+/// The TCP port Wireshark's SIP dissector claims.
+const SIP_PORT: u16 = 5060;
 const TCP_SYN: u8 = 0x02;
 const TCP_PSH: u8 = 0x08;
 const TCP_ACK: u8 = 0x10;
@@ -50,6 +57,38 @@ struct Conn {
     next_seq: [u32; 2],
     /// The highest acknowledgement the other side has sent for each direction.
     acked: [u32; 2],
+    /// For ws/wss: the direction of the WebSocket client (whose frames are masked).
+    ws_client: Option<usize>,
+}
+
+/// RFC 6455 §1.3's example key and the accept value it requires.
+const WS_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+const WS_ACCEPT: &str = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+
+/// One final text frame (RFC 6455 §5.2); a client's frame is masked as the RFC requires.
+fn ws_frame(payload: &[u8], mask: Option<[u8; 4]>) -> Vec<u8> {
+    let mut f = Vec::with_capacity(payload.len() + 14);
+    f.push(0x81);
+    let m = if mask.is_some() { 0x80 } else { 0 };
+    match payload.len() {
+        n if n < 126 => f.push(m | n as u8),
+        n if n <= 0xffff => {
+            f.push(m | 126);
+            f.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            f.push(m | 127);
+            f.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    match mask {
+        Some(k) => {
+            f.extend_from_slice(&k);
+            f.extend(payload.iter().enumerate().map(|(i, b)| b ^ k[i % 4]));
+        }
+        None => f.extend_from_slice(payload),
+    }
+    f
 }
 
 /// Writes packets one by one to any `Write` (a `Vec<u8>`, a file, a response body).
@@ -104,36 +143,65 @@ impl<W: Write> PcapWriter<W> {
 
     fn write_tcp(&mut self, p: &Packet) -> io::Result<()> {
         let (key, d) = if p.src <= p.dst { ((p.src, p.dst), 0) } else { ((p.dst, p.src), 1) };
+        // On SIP's own TCP port readers take the stream as plain SIP and would misread an upgrade.
+        let ws = matches!(p.proto, Proto::Ws | Proto::Wss) && p.src.port() != SIP_PORT && p.dst.port() != SIP_PORT;
         if !self.conns.contains_key(&key) {
             // The side that speaks first opened the connection; the handshake goes just before.
             let isn = [initial_seq(p.src, p.dst), initial_seq(p.dst, p.src)];
-            let t = |back: i64| (p.time_us - back).max(self.last_us).min(p.time_us);
-            let (t1, t2, t3) = (t(3), t(2), t(1));
-            self.tcp(t1, p.src, p.dst, isn[0], 0, TCP_SYN, &[])?;
-            self.tcp(t2, p.dst, p.src, isn[1], isn[0].wrapping_add(1), TCP_SYN | TCP_ACK, &[])?;
-            self.tcp(t3, p.src, p.dst, isn[0].wrapping_add(1), isn[1].wrapping_add(1), TCP_ACK, &[])?;
+            let steps = if ws { 5 } else { 3 };
+            let (now, last) = (p.time_us, self.last_us);
+            let t = move |back: i64| (now - back).max(last).min(now);
+            self.tcp(t(steps), p.src, p.dst, isn[0], 0, TCP_SYN, &[])?;
+            self.tcp(t(steps - 1), p.dst, p.src, isn[1], isn[0].wrapping_add(1), TCP_SYN | TCP_ACK, &[])?;
+            self.tcp(t(steps - 2), p.src, p.dst, isn[0].wrapping_add(1), isn[1].wrapping_add(1), TCP_ACK, &[])?;
             let mut next_seq = [0u32; 2];
             next_seq[d] = isn[0].wrapping_add(1);
             next_seq[1 - d] = isn[1].wrapping_add(1);
-            self.conns.insert(key, Conn { next_seq, acked: next_seq });
+            self.conns.insert(key, Conn { next_seq, acked: next_seq, ws_client: ws.then_some(d) });
+            if ws {
+                // The HTTP upgrade that tells readers the stream is SIP over WebSocket (RFC 7118),
+                // whatever the port (8080 or 443 would otherwise be read as HTTP or TLS).
+                let get = format!(
+                    "GET / HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+                     Sec-WebSocket-Key: {WS_KEY}\r\nSec-WebSocket-Protocol: sip\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                    p.dst
+                );
+                let ok = format!(
+                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+                     Sec-WebSocket-Accept: {WS_ACCEPT}\r\nSec-WebSocket-Protocol: sip\r\n\r\n"
+                );
+                self.tcp_data(key, d, t(2), get.as_bytes())?;
+                self.tcp_data(key, 1 - d, t(1), ok.as_bytes())?;
+            }
         }
-        let chunks: Vec<&[u8]> =
-            if p.payload.is_empty() { vec![p.payload] } else { p.payload.chunks(MAX_SEGMENT).collect() };
+        match self.conns[&key].ws_client {
+            Some(client) => {
+                let frame = ws_frame(p.payload, (client == d).then(|| initial_seq(p.src, p.dst).to_be_bytes()));
+                self.tcp_data(key, d, p.time_us, &frame)
+            }
+            None => self.tcp_data(key, d, p.time_us, p.payload),
+        }
+    }
+
+    /// Data from direction `d` of a connection, in segments, with the receiver's ACK first when
+    /// the window would fill.
+    fn tcp_data(&mut self, key: (SocketAddr, SocketAddr), d: usize, t: i64, data: &[u8]) -> io::Result<()> {
+        let (src, dst) = if d == 0 { key } else { (key.1, key.0) };
+        let chunks: Vec<&[u8]> = if data.is_empty() { vec![data] } else { data.chunks(MAX_SEGMENT).collect() };
         for chunk in chunks {
-            let conn = self.conns.get(&key).expect("inserted above");
+            let conn = &self.conns[&key];
             let in_flight = conn.next_seq[d].wrapping_sub(conn.acked[d]) as usize;
             if in_flight > 0 && in_flight + chunk.len() > MAX_SEGMENT {
-                // The receiver acknowledges what it has before the sender fills its window.
                 let (seq, ack) = (conn.next_seq[1 - d], conn.next_seq[d]);
-                self.tcp(p.time_us, p.dst, p.src, seq, ack, TCP_ACK, &[])?;
-                self.conns.get_mut(&key).expect("inserted above").acked[d] = ack;
+                self.tcp(t, dst, src, seq, ack, TCP_ACK, &[])?;
+                self.conns.get_mut(&key).expect("known connection").acked[d] = ack;
             }
-            let conn = self.conns.get_mut(&key).expect("inserted above");
+            let conn = self.conns.get_mut(&key).expect("known connection");
             let (seq, ack) = (conn.next_seq[d], conn.next_seq[1 - d]);
             conn.next_seq[d] = seq.wrapping_add(chunk.len() as u32);
             conn.acked[1 - d] = ack;
             let flags = if chunk.is_empty() { TCP_ACK } else { TCP_PSH | TCP_ACK };
-            self.tcp(p.time_us, p.src, p.dst, seq, ack, flags, chunk)?;
+            self.tcp(t, src, dst, seq, ack, flags, chunk)?;
         }
         Ok(())
     }
@@ -404,17 +472,60 @@ mod tests {
         ]);
         let recs = records(&file);
         let mut data = 0;
+        // Per sender port: the end of what it sent, and what the other side acknowledged of it.
+        let mut sent: HashMap<u16, u32> = HashMap::new();
+        let mut acked: HashMap<u16, u32> = HashMap::new();
         for (_, _, f) in &recs {
             let ip_len = u16::from_be_bytes([f[16], f[17]]) as usize;
             assert!(ip_len <= 20 + 20 + MAX_SEGMENT);
-            data += ip_len - 40;
+            let len = ip_len - 40;
+            data += len;
+            let tcp = &f[34..];
+            let (sport, dport) = (u16::from_be_bytes([tcp[0], tcp[1]]), u16::from_be_bytes([tcp[2], tcp[3]]));
+            let seq = u32::from_be_bytes(tcp[4..8].try_into().unwrap());
+            let ack = u32::from_be_bytes(tcp[8..12].try_into().unwrap());
+            if tcp[13] & TCP_ACK != 0 {
+                acked.insert(dport, ack);
+            }
+            let syn = (tcp[13] & TCP_SYN != 0) as u32;
+            sent.insert(sport, seq.wrapping_add(len as u32 + syn));
+            if let Some(a) = acked.get(&sport) {
+                let in_flight = sent[&sport].wrapping_sub(*a);
+                assert!(in_flight <= WINDOW as u32, "never more unacknowledged data than the window");
+            }
         }
         assert_eq!(data, 140_000);
-        // 3 handshake + 3 + 3 segments + the receiver's ACKs in between.
-        assert!(recs.len() > 9);
         let big_udp = write_pcap(&[pkt(0, Proto::Udp, "192.0.2.1:1", "192.0.2.2:2", &big)]);
         let (_, _, f) = records(&big_udp)[0];
         assert_eq!(u16::from_be_bytes([f[16], f[17]]), 65_535, "UDP cut to what one IPv4 packet holds");
+    }
+
+    #[test]
+    fn websocket_frames() {
+        for (n, head) in [(0usize, 2usize), (125, 2), (126, 4), (65_535, 4), (65_536, 10)] {
+            let payload = vec![b'a'; n];
+            let f = ws_frame(&payload, None);
+            assert_eq!((f[0], f.len()), (0x81, head + n), "{n}");
+            let m = ws_frame(&payload, Some([1, 2, 3, 4]));
+            assert_eq!(m.len(), head + 4 + n);
+            assert_eq!(m[1] & 0x80, 0x80, "a client's frame is masked");
+            let unmasked: Vec<u8> = m[head + 4..].iter().enumerate().map(|(i, b)| b ^ [1, 2, 3, 4][i % 4]).collect();
+            assert_eq!(unmasked, payload);
+        }
+        let len = |f: &[u8]| match f[1] & 0x7f {
+            126 => u16::from_be_bytes([f[2], f[3]]) as usize,
+            127 => u64::from_be_bytes(f[2..10].try_into().unwrap()) as usize,
+            n => n as usize,
+        };
+        assert_eq!(len(&ws_frame(&[0; 300], None)), 300);
+        assert_eq!(len(&ws_frame(&[0; 70_000], None)), 70_000);
+        // With an upgrade off SIP's port, plain on it.
+        let count = |port: &str| {
+            let dst = format!("192.0.2.2:{port}");
+            records(&write_pcap(&[pkt(0, Proto::Ws, "192.0.2.1:1000", &dst, b"REGISTER")])).len()
+        };
+        assert_eq!(count("8080"), 3 + 2 + 1);
+        assert_eq!(count("5060"), 3 + 1);
     }
 
     #[test]
