@@ -180,6 +180,14 @@ pub fn parse_filter(s: &str) -> Result<AddrFilter, String> {
     if s.is_empty() {
         return Err(format!("The address filter is empty; {FORMS}."));
     }
+    // The longest real one ("sctp:[v6 with embedded v4]:65535") is under 60 characters; a longer
+    // input is not echoed back in the error.
+    if s.chars().count() > 100 {
+        return Err(format!(
+            "The address filter is {} characters long, too long for an address; {FORMS}.",
+            s.chars().count()
+        ));
+    }
     if let Ok(ip) = s.parse::<IpAddr>() {
         return Ok(AddrFilter { proto: None, ip, port: None });
     }
@@ -441,6 +449,8 @@ mod tests {
         );
         assert_eq!(f("tcp:2001:db8::1"), AddrFilter { proto: Some(Proto::Tcp), ip: v6("2001:db8::1"), port: None });
         assert_eq!(f("tcp:[::1]"), AddrFilter { proto: Some(Proto::Tcp), ip: v6("::1"), port: None });
+        let longest = "sctp:[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535";
+        assert_eq!(f(longest).port, Some(65535));
         // A hex-only IPv6 address is not mistaken for a protocol.
         assert_eq!(f("dead::beef"), AddrFilter { proto: None, ip: v6("dead::beef"), port: None });
     }
@@ -463,9 +473,11 @@ mod tests {
             ("udp:", "is not an IP address"),
             ("udp:192.0.2.1:x", "The port 'x'"),
             ("udp:host:5060", "'host' is not an IP address"),
+            (&"1".repeat(101), "101 characters long"),
         ];
         for (input, want) in cases {
             let err = parse_filter(input).expect_err(input);
+            assert!(err.len() < 400, "{err}");
             assert!(err.contains(want), "{input:?}: {err}");
             assert!(err.ends_with('.'), "{input:?}: {err}");
         }
@@ -506,6 +518,74 @@ mod tests {
             let a = parse_stored(&form).unwrap();
             assert!(filter.matches(&a), "{form}");
         }
+    }
+
+    #[test]
+    fn random_addresses_never_panic_and_forms_round_trip() {
+        const PIECES: &[&str] = &[
+            "udp",
+            "tcp",
+            "wss",
+            "x",
+            ":",
+            "::",
+            "[",
+            "]",
+            "1",
+            "5060",
+            "65535",
+            "99999",
+            "0",
+            "192.0.2.1",
+            "ffff",
+            ".",
+            " ",
+            "ü",
+            "张",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut round_trips = 0;
+        for _ in 0..20_000 {
+            let mut pick = |from: &[&'static str]| from[(next() % from.len() as u64) as usize];
+            let s: String = if pick(&["a", "b"]) == "a" {
+                // Near-valid: a protocol, an address spelling and a port, each maybe wrong.
+                let proto = pick(&["", "udp:", "TCP:", "wss:", "x:", ":"]);
+                let ip = pick(&[
+                    "192.0.2.1",
+                    "::1",
+                    "[::1]",
+                    "2001:db8::a",
+                    "[2001:db8::a]",
+                    "0:0:0:0:0:0:0:1",
+                    "ffff::",
+                    "1.2.3",
+                    "ü",
+                    "[::1",
+                ]);
+                [proto, ip, pick(&["", ":5060", ":0", ":65535", ":99999", ":", "]:1"])].concat()
+            } else {
+                let n = pick(&["", "1", "11", "111", "1111", "11111", "111111"]).len();
+                (0..n).map(|_| pick(PIECES)).collect()
+            };
+            let _ = parse_stored(&s);
+            match parse_filter(&s) {
+                Ok(filter) => {
+                    for form in filter.stored_forms() {
+                        let a = parse_stored(&form).unwrap_or_else(|| panic!("{s:?} -> {form:?}"));
+                        assert!(filter.matches(&a), "{s:?} -> {form:?}");
+                        round_trips += 1;
+                    }
+                }
+                Err(e) => assert!(e.ends_with('.'), "{s:?}: {e}"),
+            }
+        }
+        assert!(round_trips > 100, "the inputs reach valid filters with ports ({round_trips})");
     }
 
     #[test]
