@@ -6,16 +6,17 @@
 //! - `udp` (and any protocol Kamailio names otherwise, e.g. `any`) is written as UDP.
 //! - `tcp`, `tls`, `ws`, `wss` and `sctp` are written as **TCP segments** carrying the SIP text
 //!   as Kamailio stored it (TLS already decrypted, so the file shows SIP, not ciphertext; SCTP as
-//!   TCP because that is what every reader follows as a stream). `ws`/`wss` connections start
-//!   with a synthesized HTTP upgrade (`Sec-WebSocket-Protocol: sip`) and carry each message in a
-//!   WebSocket text frame (masked from the client), so readers decode SIP over WebSocket even on
-//!   HTTP's or TLS's ports — except on port 5060, where readers expect plain SIP, so it is written
-//!   plain there.
+//!   TCP because that is what every reader follows as a stream). Each connection (pair of socket
+//!   addresses) gets a synthesized 3-way handshake just before its first message, sequence and
+//!   acknowledgement numbers that stay consistent in both directions, PSH|ACK on data, and a pure
+//!   ACK from the receiver before unacknowledged data would overrun the advertised window — so
+//!   tshark reports no TCP analysis problems.
+//! - `ws`/`wss` connections also start with a synthesized HTTP upgrade
+//!   (`Sec-WebSocket-Protocol: sip`) and carry each message in a WebSocket text frame (masked
+//!   from the client), so readers decode SIP over WebSocket even on HTTP's or TLS's ports —
+//!   except on port 5060, where readers expect plain SIP, so it is written plain there.
 //! - Readers pick a dissector by port first: a message on a port another protocol owns (tshark
-//!   4.0: UDP 5072, TCP 5084 among 5060–5199) needs "decode as"; SIP's and unassigned ports work. Each connection (pair of socket addresses) gets a synthesized 3-way handshake
-//!   just before its first message, sequence and acknowledgement numbers that stay consistent in
-//!   both directions, PSH|ACK on data, and a pure ACK from the receiver when unacknowledged data
-//!   would fill the advertised window — so tshark reports no TCP analysis problems.
+//!   4.0: UDP 5072, TCP 5084 among 5060–5199) needs "decode as"; SIP's and unassigned ports work.
 //! - IPv4 header, UDP and TCP checksums are computed (IPv6 requires the UDP one).
 //! - A UDP payload larger than one IP packet can hold is cut (a message that came over UDP never
 //!   is); a large TCP message is split into several segments, which readers reassemble.
