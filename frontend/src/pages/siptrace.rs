@@ -431,7 +431,9 @@ fn window_line(i18n: I18n, w: TraceWindow) -> impl IntoView {
             (None, None) => i18n.t(K::TrWindowAll).to_string(),
         }
     };
-    let max = w.max_seconds.map(|s| {
+    // The maximum matters where a window applies.
+    let bounded = w.from.is_some() || w.to.is_some();
+    let max = w.max_seconds.filter(|_| bounded).map(|s| {
         move || {
             let n = if s % 86400 == 0 {
                 i18n.f(K::TrDays, &[("n", &(s / 86400).to_string())])
@@ -734,7 +736,7 @@ fn FlowView(ids: Vec<String>, back_to: StoredValue<Option<String>>) -> impl Into
                 <button type="button" class="btn" data-testid="flow-back" on:click=back>
                     "← "{move || i18n.t(K::TrBack)}
                 </button>
-                <h2 class="flow-title">{move || i18n.t(K::TrFlowTitle)}</h2>
+                <span class="muted">{move || i18n.t(K::TrFilterCallId)}</span>
                 <span class="flow-call-ids" data-testid="siptrace-call-id">{chips}</span>
                 <div class="spacer"></div>
                 <DownloadButton href=Signal::stored(pcap) format=Format::Pcap/>
