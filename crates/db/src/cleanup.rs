@@ -1,6 +1,14 @@
 //! Removing old rows from the tables Kamailio keeps appending to, in batches, so
 //! Kamailio keeps writing meanwhile (one DELETE of 1.7M sip_trace rows on SQLite blocks
-//! its writers for 15 s and Kamailio loses rows; 10k-row batches stall them ~136 ms).
+//! its writers for 15 s and Kamailio loses rows; 10k-row batches stall them ~136 ms in a
+//! quiet moment, 630 ms on a busy machine, tests/benches/cleanup_bench.rs).
+//!
+//! So a batch goes as several statements, each sized to take about [`BUDGET`] (the size
+//! follows what the last statements took: rows differ in size, machines in speed), with
+//! [`GAP`] between them for the writers that waited.
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Cond, Expr, Func, Query, SimpleExpr};
@@ -9,11 +17,30 @@ use sea_orm::ConnectionTrait;
 use crate::time::{datetime_value, read_i64};
 use crate::{Backend, DbError, KamailioDb};
 
+/// What one DELETE statement should take: a writer waits at most about this long.
+pub const BUDGET: Duration = Duration::from_millis(50);
+/// The pause between two statements of a batch. Longer than the sleep a waiting SQLite
+/// writer's busy handler is in after waiting a statement's time (SQLite's backoff: 1, 2,
+/// 5, 10, 15, 20, 25, 25 ... ms), so it gets the lock before the next statement.
+pub const GAP: Duration = Duration::from_millis(30);
+const MIN_STEP: u64 = 100;
+const MAX_STEP: u64 = 50_000;
+/// Rows a statement removes, learnt as it goes (a start that is small everywhere).
+static STEP: AtomicU64 = AtomicU64::new(1_000);
+
+/// The next statement's size: what the last one's rate (`rows` in `took`) removes in
+/// [`BUDGET`], at most twice the current size, at least a quarter of it.
+fn next_step(current: u64, rows: u64, took: Duration) -> u64 {
+    let aimed = (rows as f64 * BUDGET.as_secs_f64() / took.as_secs_f64().max(1e-4)) as u64;
+    aimed.clamp(current / 4, current * 2).clamp(MIN_STEP, MAX_STEP)
+}
+
 #[async_trait]
 pub trait CleanupDb: Send + Sync {
     /// Rows of `table` whose `col` is before `cutoff`.
     async fn count_older(&self, table: &str, col: &str, cutoff: DateTime<Utc>) -> Result<u64, DbError>;
-    /// Removes at most `batch` of those rows (the oldest ids first); how many went.
+    /// Removes at most `batch` of those rows (the oldest ids first), in statements of
+    /// about [`BUDGET`] each; how many went (fewer than `batch`: there are no more).
     async fn delete_older(&self, table: &str, col: &str, cutoff: DateTime<Utc>, batch: u64) -> Result<u64, DbError>;
 }
 
@@ -50,24 +77,64 @@ impl CleanupDb for KamailioDb {
     }
 
     async fn delete_older(&self, table: &str, col: &str, cutoff: DateTime<Utc>, batch: u64) -> Result<u64, DbError> {
+        let mut removed = 0;
+        while removed < batch {
+            let current = STEP.load(Ordering::Relaxed);
+            let step = current.min(batch - removed);
+            let t = Instant::now();
+            let n = self.delete_step(table, col, cutoff, step).await?;
+            removed += n;
+            if n < step {
+                // The last rows: that statement also looked for more, its time says little.
+                break;
+            }
+            STEP.store(next_step(current, n, t.elapsed()), Ordering::Relaxed);
+            if removed < batch {
+                tokio::time::sleep(GAP).await;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+impl KamailioDb {
+    /// One DELETE of at most `step` of the oldest rows before `cutoff`.
+    async fn delete_step(&self, table: &str, col: &str, cutoff: DateTime<Utc>, step: u64) -> Result<u64, DbError> {
         let t = Alias::new(table);
+        let id = || Expr::col((Alias::new(table), Alias::new("id")));
+        let mut oldest = Query::select();
+        oldest
+            .column((t.clone(), Alias::new("id")))
+            .from(t.clone())
+            .cond_where(self.older(table, col, cutoff))
+            .order_by((t.clone(), Alias::new("id")), sea_orm::sea_query::Order::Asc)
+            .limit(step);
         let mut d = Query::delete();
         d.from_table(t.clone());
         match self.backend {
-            // MySQL cannot LIMIT inside IN (...), but DELETE itself takes ORDER BY/LIMIT.
+            // MariaDB plans `DELETE … WHERE time < ? ORDER BY id LIMIT n` as a range over
+            // the time index with a filesort, reading and locking every old row for each
+            // batch (7 s a 10k batch with 1.7M old rows: 1,300 rows/s), and it cannot LIMIT
+            // inside IN (...). So: the batch's id range from a plain read (the primary key
+            // in order), then a DELETE within that range (a primary key range scan).
             Backend::Mysql => {
-                d.cond_where(self.older(table, col, cutoff))
-                    .order_by((t.clone(), Alias::new("id")), sea_orm::sea_query::Order::Asc)
-                    .limit(batch);
+                let mut range = Query::select();
+                range
+                    .expr_as(Func::min(Expr::col(Alias::new("id"))), Alias::new("lo"))
+                    .expr_as(Func::max(Expr::col(Alias::new("id"))), Alias::new("hi"))
+                    .from_subquery(oldest, Alias::new("batch"));
+                let row = self.conn.query_one(self.db_backend().build(&range)).await?;
+                let (Some(lo), Some(hi)) =
+                    (row.as_ref().and_then(|r| read_i64(r, "lo")), row.as_ref().and_then(|r| read_i64(r, "hi")))
+                else {
+                    return Ok(0);
+                };
+                // Every old row in the range goes (the read's rows, whatever it missed):
+                // exact either way, as the condition is the same.
+                d.and_where(id().gte(lo)).and_where(id().lte(hi)).cond_where(self.older(table, col, cutoff));
             }
             _ => {
-                let mut ids = Query::select();
-                ids.column((t.clone(), Alias::new("id")))
-                    .from(t.clone())
-                    .cond_where(self.older(table, col, cutoff))
-                    .order_by((t.clone(), Alias::new("id")), sea_orm::sea_query::Order::Asc)
-                    .limit(batch);
-                d.and_where(Expr::col((t.clone(), Alias::new("id"))).in_subquery(ids));
+                d.and_where(id().in_subquery(oldest));
             }
         }
         let res = self.conn.execute(self.db_backend().build(&d)).await?;
@@ -125,5 +192,47 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(read_i64(&left[0], "n"), Some(6));
+    }
+
+    #[test]
+    fn statements_aim_at_the_budget_within_bounds() {
+        let ms = Duration::from_millis;
+        // 4,000 rows in 100 ms: 2,000 take the budget's 50 ms.
+        assert_eq!(next_step(4_000, 4_000, ms(100)), 2_000);
+        // Fast: at most doubling; slow: at least a quarter.
+        assert_eq!(next_step(1_000, 1_000, ms(1)), 2_000);
+        assert_eq!(next_step(8_000, 8_000, ms(5_000)), 2_000);
+        // A short statement (the end of a batch) is judged by its rate: 10 rows a ms.
+        assert_eq!(next_step(1_000, 10, ms(1)), 500);
+        assert_eq!(next_step(100, 100, ms(10_000)), MIN_STEP);
+        assert_eq!(next_step(MAX_STEP, MAX_STEP, ms(1)), MAX_STEP);
+    }
+
+    #[tokio::test]
+    async fn a_batch_bigger_than_one_statement_removes_all_it_may() {
+        let db = temp_sqlite("clean_steps", chrono_tz::UTC, chrono_tz::UTC).await;
+        db.conn
+            .execute_unprepared("CREATE TABLE sip_trace (id INTEGER PRIMARY KEY, time_stamp TIMESTAMP NOT NULL)")
+            .await
+            .unwrap();
+        let cutoff = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let old = (cutoff.timestamp() as f64 - 86400.5) / 86400.0 + JULIAN_EPOCH;
+        let new = (cutoff.timestamp() as f64 + 59.5) / 86400.0 + JULIAN_EPOCH;
+        db.conn
+            .execute_unprepared(&format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4500) INSERT INTO sip_trace (time_stamp) SELECT CASE WHEN i <= 4000 THEN {old} ELSE {new} END FROM n"
+            ))
+            .await
+            .unwrap();
+        // More than the first statement's 1,000 rows: several statements, one answer.
+        assert_eq!(db.delete_older("sip_trace", "time_stamp", cutoff, 3_000).await.unwrap(), 3_000);
+        assert_eq!(db.delete_older("sip_trace", "time_stamp", cutoff, 3_000).await.unwrap(), 1_000);
+        assert_eq!(db.count_older("sip_trace", "time_stamp", cutoff).await.unwrap(), 0);
+        let left = db
+            .conn
+            .query_all(sea_orm::Statement::from_string(db.db_backend(), "SELECT COUNT(*) AS n FROM sip_trace"))
+            .await
+            .unwrap();
+        assert_eq!(read_i64(&left[0], "n"), Some(500));
     }
 }
