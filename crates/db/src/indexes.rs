@@ -58,6 +58,16 @@ pub const RECOMMENDED: &[Recommended] = &[
         columns: &["dst_user", "time"],
         why: "the callee filter of missed calls, newest first",
     },
+    // Measured on 1M rows over 30 days (SQLite): a method with no match in a 7-day window
+    // 160 ms -> under 1 ms. Not (toip, time_stamp): an address without a protocol is an IN
+    // list over six stored forms, which no index keeps in time order, so for a busy
+    // address (Kamailio's own) it sorted every match, 240 ms instead of 1 ms.
+    Recommended {
+        table: "sip_trace",
+        name: "kamscope_sip_trace_method_idx",
+        columns: &["method", "time_stamp"],
+        why: "SIP trace searches by method within their time window",
+    },
 ];
 
 /// A recommended index on this deployment.

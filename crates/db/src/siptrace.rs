@@ -216,7 +216,8 @@ impl KamailioDb {
             time: at + Duration::microseconds(us),
             callid: s("callid"),
             traced_user: s("traced_user"),
-            msg: s("msg"),
+            // Kamailio's db_sqlite stores msg as a BLOB: read bytes, then text.
+            msg: crate::presence::read_bytes(r, "msg").map(|b| crate::presence::text_of(&b)).unwrap_or_default(),
             method: s("method"),
             status: s("status"),
             fromip: s("fromip"),
@@ -258,7 +259,7 @@ impl SiptraceDb for KamailioDb {
             }
             _ => self.trace_rows(&self.page_query(Kind::All, f, limit, after)).await?,
         };
-        rows.sort_by(|a, b| b.key.cmp(&a.key));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.key));
         rows.truncate(limit as usize + 1);
         let rows = rows
             .into_iter()

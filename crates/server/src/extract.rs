@@ -20,6 +20,14 @@ pub trait QueryRules {
     fn check(&self) -> Result<(), ApiError> {
         Ok(())
     }
+    /// What to say when `param` does not parse, where this query means something else
+    /// by the name than [`hint`] says (e.g. siptrace's `status` is a SIP code).
+    fn param_hint(_param: &str) -> Option<String>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 /// `limit` 1..=MAX_LIMIT and a non-empty `cursor`, as the schema says.
@@ -191,7 +199,7 @@ pub fn parse_query<T: DeserializeOwned + Serialize + QueryRules>(query: &str) ->
         let param =
             if path == "." || path.is_empty() { inner.split('`').nth(1).unwrap_or("query").to_string() } else { path };
         let sent = pairs.iter().find(|(k, _)| *k == param).map(|(_, v)| v.clone());
-        let what = hint(&param).unwrap_or(inner);
+        let what = T::param_hint(&param).or_else(|| hint(&param)).unwrap_or(inner);
         match sent {
             Some(v) => ApiError::bad_param(&param, format!("{what}, got {v:?}")),
             None => ApiError::bad_param(&param, what),

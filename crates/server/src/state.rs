@@ -11,7 +11,8 @@ use crate::jobs::{JobRunner, MemoryJobStore};
 use crate::services::usrloc::AorPolicy;
 use crate::services::{
     Acc, AccService, AuditLog, CleanupService, Cleanups, DialogService, Dialogs, Monitoring, MonitoringService, Msilo,
-    MsiloService, Node, Nodes, Presence, PresenceService, Topos, ToposService, TracingAudit, Usrloc, UsrlocService,
+    MsiloService, Node, Nodes, Presence, PresenceService, Siptrace, SiptraceService, Topos, ToposService, TracingAudit, Usrloc,
+    UsrlocService,
 };
 pub use crate::services::{DbProbe, KamailioNode, KamailioTables};
 
@@ -23,6 +24,7 @@ pub struct AppState {
     pub monitoring: Arc<dyn Monitoring>,
     pub acc: Arc<dyn Acc>,
     pub topos: Arc<dyn Topos>,
+    pub siptrace: Arc<dyn Siptrace>,
     pub presence: Arc<dyn Presence>,
     pub msilo: Arc<dyn Msilo>,
     pub cleanups: Arc<dyn Cleanups>,
@@ -56,6 +58,7 @@ impl AppState {
         let jobs = Arc::new(JobRunner::new(Arc::new(MemoryJobStore::default()), tz));
         Ok(AppState {
             topos: Arc::new(ToposService { db: db.clone() }),
+            siptrace: Arc::new(SiptraceService { db: db.clone(), tz }),
             presence: Arc::new(PresenceService { db: db.clone(), nodes: nodes.clone(), tz, audit: audit.clone() }),
             msilo: Arc::new(MsiloService { db: db.clone(), tz, audit: audit.clone() }),
             cleanups: Arc::new(CleanupService { db: db.clone(), jobs: jobs.clone(), tz, audit: audit.clone() }),
@@ -234,6 +237,11 @@ pub mod tests {
         pub silo: Mutex<Vec<OfflineMessage>>,
         /// Whether `xcap` holds a pres-rules document.
         pub pres_rules: bool,
+        /// `sip_trace` rows, and the filters the searches asked for.
+        pub traces: Mutex<Vec<kamscope_db::TraceRow>>,
+        pub trace_filters: Arc<Mutex<Vec<kamscope_db::TraceFilter>>>,
+        /// The backend it plays (SQLite when unset): the search window depends on it.
+        pub backend: Option<kamscope_db::Backend>,
     }
 
     impl FakeDb {
@@ -473,6 +481,49 @@ pub mod tests {
             let before = silo.len();
             silo.retain(|m| !m.expired);
             Ok((before - silo.len()) as u64)
+        }
+    }
+
+    /// `sip_trace` in memory: newest first by key, `call_id` and the window applied (the
+    /// other filters are the database's: see kamscope-db's tests); each filter recorded.
+    #[async_trait]
+    impl kamscope_db::SiptraceDb for FakeDb {
+        fn trace_backend(&self) -> kamscope_db::Backend {
+            self.backend.unwrap_or(kamscope_db::Backend::Sqlite)
+        }
+        async fn traces(
+            &self,
+            f: &kamscope_db::TraceFilter,
+            limit: u64,
+            after: Option<kamscope_db::TraceKey>,
+        ) -> Result<(Vec<kamscope_db::TraceRow>, Option<kamscope_db::TraceKey>), DbError> {
+            self.up()?;
+            self.trace_filters.lock().unwrap().push(f.clone());
+            let mut rows: Vec<_> = self
+                .traces
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|r| f.call_id.as_ref().is_none_or(|c| *c == r.callid))
+                .filter(|r| f.from.is_none_or(|t| r.key.secs >= t.timestamp()))
+                .filter(|r| f.to.is_none_or(|t| r.key.secs < t.timestamp()))
+                .filter(|r| after.is_none_or(|a| r.key < a))
+                .map(|r| (r.clone(), r.key))
+                .collect();
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+            Ok(kamscope_db::page::keyset_tail(rows, limit))
+        }
+        async fn trace(&self, id: i64) -> Result<Option<kamscope_db::TraceRow>, DbError> {
+            self.up()?;
+            Ok(self.traces.lock().unwrap().iter().find(|r| r.key.id == id).cloned())
+        }
+        async fn trace_calls(&self, call_ids: &[String], cap: u64) -> Result<Vec<kamscope_db::TraceRow>, DbError> {
+            self.up()?;
+            let mut rows: Vec<_> =
+                self.traces.lock().unwrap().iter().filter(|r| call_ids.contains(&r.callid)).cloned().collect();
+            rows.sort_by_key(|r| r.key);
+            rows.truncate(cap as usize);
+            Ok(rows)
         }
     }
 

@@ -39,6 +39,15 @@ macro_rules! area {
         state: $field:ident,
         operations: [ $( $op:ident : $role:ident ),* $(,)? ] $(,)?
     ) => {
+        $crate::routes::area! { tag: $tag, description: $desc, state: [$field], operations: [ $( $op : $role ),* ] }
+    };
+    // An area whose handlers take more than one service (e.g. its own and the cleanups').
+    (
+        tag: $tag:literal,
+        description: $desc:literal,
+        state: [ $( $field:ident ),+ ],
+        operations: [ $( $op:ident : $role:ident ),* $(,)? ] $(,)?
+    ) => {
         #[derive(utoipa::OpenApi)]
         #[openapi(paths($($op),*), tags((name = $tag, description = $desc)))]
         struct AreaDoc;
@@ -49,7 +58,7 @@ macro_rules! area {
                 tag: $tag,
                 doc: <AreaDoc as utoipa::OpenApi>::openapi(),
                 configure: |cfg, state| {
-                    cfg.app_data(actix_web::web::Data::from(state.$field.clone()));
+                    $( cfg.app_data(actix_web::web::Data::from(state.$field.clone())); )+
                     $( cfg.service($op); )*
                 },
                 roles: &[ $( (stringify!($op), kamscope_api_types::common::Role::$role) ),* ],

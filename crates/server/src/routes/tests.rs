@@ -436,3 +436,244 @@ async fn offline_messages_page_delete_and_only_expired_ones_are_cleaned() {
     let ids: Vec<i64> = left["items"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [1]);
 }
+
+/// A `sip_trace` row `secs_ago` seconds before now, as the fake database holds it.
+#[allow(clippy::too_many_arguments)]
+fn trace_row(id: i64, secs_ago: i64, us: i64, callid: &str, from: &str, to: &str, dir: &str, msg: &str) -> kamscope_db::TraceRow {
+    let secs = chrono::Utc::now().timestamp() - secs_ago;
+    let time = chrono::DateTime::from_timestamp(secs, 0).unwrap().fixed_offset() + chrono::Duration::microseconds(us);
+    let status = msg.strip_prefix("SIP/2.0 ").map(|s| s[..3].to_string()).unwrap_or_default();
+    kamscope_db::TraceRow {
+        key: kamscope_db::TraceKey { secs, us, id },
+        time,
+        callid: callid.into(),
+        traced_user: String::new(),
+        msg: msg.into(),
+        method: "INVITE".into(),
+        status,
+        fromip: from.into(),
+        toip: to.into(),
+        fromtag: "ft".into(),
+        totag: String::new(),
+        direction: dir.into(),
+    }
+}
+
+const T_INVITE: &str =
+    "INVITE sip:bob@127.0.0.1 SIP/2.0\r\nv: SIP/2.0/UDP 192.0.2.1:5060\r\nCall-ID: x\r\nc: application/sdp\r\n\r\nv=0\r\n";
+const T_RINGING: &str = "SIP/2.0 180 Ringing\r\nCall-ID: x\r\n\r\n";
+
+fn trace_db(rows: Vec<kamscope_db::TraceRow>) -> FakeDb {
+    let db = FakeDb::default();
+    *db.traces.lock().unwrap() = rows;
+    db
+}
+
+fn detail(p: &Value) -> String {
+    p["detail"].as_str().unwrap_or_default().to_string()
+}
+
+#[actix_web::test]
+async fn trace_searches_on_unindexed_columns_get_the_last_hour_and_say_so() {
+    let (a, k) = ("udp:192.0.2.1:5060", "udp:127.0.0.1:5060");
+    let db = trace_db(vec![
+        trace_row(1, 7200, 0, "old", a, k, "in", T_INVITE),
+        trace_row(2, 60, 0, "new", a, k, "in", T_INVITE),
+        trace_row(3, 30, 5, "new", k, a, "out", T_RINGING),
+    ]);
+    let filters = db.trace_filters.clone();
+    let state = fake_state(db, &[("kamailio", users())]);
+    let (status, page, ..) = call(&state, get("/api/v1/traces?method=invite&limit=1")).await;
+    assert_eq!(status, 200, "{page}");
+    let w = &page["window"];
+    assert_eq!((w["defaulted"].as_bool(), w["max_seconds"].as_u64()), (Some(true), Some(7 * 86400)), "{w}");
+    let from = chrono::DateTime::parse_from_rfc3339(w["from"].as_str().unwrap()).unwrap();
+    let to = chrono::DateTime::parse_from_rfc3339(w["to"].as_str().unwrap()).unwrap();
+    assert_eq!(to - from, chrono::Duration::hours(1));
+    assert!((chrono::Utc::now() - to.to_utc()).num_seconds().abs() < 5, "to is now: {to}");
+    assert!(w["reason"].as_str().unwrap().contains("method"), "{w}");
+    assert_eq!(page["items"][0]["id"], 3);
+    assert_eq!(page["items"][0]["status"], 180);
+    assert_eq!(page["items"][0]["first_line"], "SIP/2.0 180 Ringing");
+    assert_eq!(page["items"][0]["from_ip"], json!({"proto": "udp", "address": "127.0.0.1", "port": 5060, "raw": k}));
+    let c = page["next_cursor"].as_str().unwrap().to_string();
+    let (_, rest, ..) = call(&state, get(&format!("/api/v1/traces?method=invite&limit=1&cursor={c}"))).await;
+    // The two-hour-old row is outside the window.
+    assert_eq!((rest["items"][0]["id"].as_i64(), rest["next_cursor"].is_null()), (Some(2), true), "{rest}");
+    let f = filters.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(f.method.as_deref(), Some("INVITE"));
+    assert_eq!(f.to.unwrap() - f.from.unwrap(), chrono::Duration::hours(1));
+
+    // Indexed searches and the plain list need no window.
+    for q in ["call_id=old&method=INVITE", "traced_user=alice&to_ip=127.0.0.1", ""] {
+        let (status, page, ..) = call(&state, get(&format!("/api/v1/traces?{q}"))).await;
+        assert_eq!(status, 200, "{q}: {page}");
+        assert!(page["window"]["from"].is_null() && !page["window"]["defaulted"].as_bool().unwrap(), "{q}: {page}");
+        assert!(page["window"]["reason"].as_str().unwrap().starts_with("No window needed"), "{page}");
+    }
+    let (_, page, ..) = call(&state, get("/api/v1/traces?call_id=old&method=INVITE")).await;
+    assert_eq!(page["items"][0]["id"], 1, "{page}");
+}
+
+#[actix_web::test]
+async fn trace_search_filters_reach_the_database_as_stored_forms() {
+    let db = FakeDb::default();
+    let filters = db.trace_filters.clone();
+    let state = fake_state(db, &[("kamailio", users())]);
+    let last = || filters.lock().unwrap().last().cloned().unwrap();
+    let (status, p, ..) = call(&state, get("/api/v1/traces?from_ip=%5B2001:db8::1%5D:5060&status=486&direction=out")).await;
+    assert_eq!(status, 200, "{p}");
+    let f = last();
+    let Some(kamscope_db::AddrMatch::Exact(forms)) = &f.from_ip else { panic!("{f:?}") };
+    assert!(forms.contains(&"udp:2001:db8::1:5060".to_string()) && forms.contains(&"tcp:[2001:db8::1]:5060".to_string()));
+    assert_eq!((f.status.as_deref(), f.direction.as_deref()), (Some("486"), Some("out")));
+    // Even with a port an address search is windowed (fromip's index is not in time order).
+    assert_eq!(f.to.unwrap() - f.from.unwrap(), chrono::Duration::hours(1));
+    let (status, p, ..) = call(&state, get("/api/v1/traces?to_ip=udp:192.0.2.7:5070")).await;
+    assert_eq!(status, 200, "{p}");
+    let f = last();
+    assert_eq!(f.to_ip, Some(kamscope_db::AddrMatch::Exact(vec!["udp:192.0.2.7:5070".into()])));
+    assert!(f.from.is_some(), "to_ip is unindexed: windowed");
+    let (_, p, ..) = call(&state, get("/api/v1/traces?from_ip=::1")).await;
+    let f = last();
+    let Some(kamscope_db::AddrMatch::Prefix(prefixes)) = &f.from_ip else { panic!("{f:?}") };
+    assert!(prefixes.contains(&"udp:::1:".to_string()), "{prefixes:?}");
+    assert_eq!(p["window"]["defaulted"], true, "{p}");
+}
+
+#[actix_web::test]
+async fn trace_search_errors_name_the_parameter() {
+    let state = fake_state(FakeDb::default(), &[("kamailio", users())]);
+    let now = chrono::Utc::now();
+    let ago = |d: chrono::Duration| (now - d).to_rfc3339_opts(chrono::SecondsFormat::Secs, true).replace('+', "%2B");
+    for (q, param, words) in [
+        ("to_ip=not-an-ip", "to_ip", "not an IP address"),
+        ("from_ip=192.0.2.1:99999", "from_ip", "port"),
+        ("status=700", "status", "100 to 699"),
+        ("status=abc", "status", "SIP status code"),
+        ("direction=sideways", "direction", "`in`"),
+        ("method=IN%20VITE", "method", "letters"),
+        ("cursor=bogus", "cursor", "next_cursor"),
+        ("calid=x", "calid", "not a parameter"),
+        ("call_id=", "call_id", "empty"),
+        (&format!("from={}&to={}", ago(chrono::Duration::hours(1)), ago(chrono::Duration::hours(2))), "to", "after `from`"),
+        (&format!("method=BYE&from={}", ago(chrono::Duration::days(8))), "from", "168 hours on sqlite"),
+        (&format!("to_ip=::1&from={}", ago(chrono::Duration::days(-10))), "from", "not before"),
+    ] {
+        let (status, p, ..) = call(&state, get(&format!("/api/v1/traces?{q}"))).await;
+        assert_eq!(status, 400, "{q}: {p}");
+        let d = detail(&p);
+        assert!(d.starts_with(&format!("Query parameter `{param}`")) && d.contains(words), "{q}: {d}");
+    }
+    // A week is allowed on SQLite, two days at most on MariaDB.
+    let week = format!("/api/v1/traces?method=BYE&from={}", ago(chrono::Duration::days(7) - chrono::Duration::minutes(1)));
+    assert_eq!(call(&state, get(&week)).await.0, 200);
+    let mysql = fake_state(FakeDb { backend: Some(kamscope_db::Backend::Mysql), ..Default::default() }, &[("kamailio", users())]);
+    let (status, p, ..) = call(&mysql, get(&week)).await;
+    assert!(status == 400 && detail(&p).contains("48 hours on mysql"), "{p}");
+    let (status, p, ..) = call(&mysql, get(&format!("/api/v1/traces?method=BYE&from={}", ago(chrono::Duration::days(1))))).await;
+    assert_eq!((status, p["window"]["max_seconds"].as_u64()), (200, Some(2 * 86400)), "{p}");
+    let down = fake_state(FakeDb { down: true, ..Default::default() }, &[("kamailio", users())]);
+    for uri in ["/api/v1/traces", "/api/v1/traces/1", "/api/v1/traces/calls/x"] {
+        assert_eq!(call(&down, get(uri)).await.0, 503, "{uri}");
+    }
+}
+
+#[actix_web::test]
+async fn one_trace_message_parsed_or_404() {
+    let state = fake_state(trace_db(vec![trace_row(7, 10, 42, "x", "udp:192.0.2.1:5060", "udp:127.0.0.1:5060", "in", T_INVITE)]), &[("kamailio", users())]);
+    let (status, m, ..) = call(&state, get("/api/v1/traces/7")).await;
+    assert_eq!(status, 200, "{m}");
+    assert_eq!(m["msg"], T_INVITE);
+    assert_eq!(m["first_line"], "INVITE sip:bob@127.0.0.1 SIP/2.0");
+    assert_eq!(m["headers"][0], json!({"name": "v", "value": "SIP/2.0/UDP 192.0.2.1:5060"}));
+    assert_eq!((m["has_sdp"].as_bool(), m["body"].as_str()), (Some(true), Some("v=0\r\n")), "{m}");
+    let t = chrono::DateTime::parse_from_rfc3339(m["time"].as_str().unwrap()).unwrap();
+    assert_eq!(t.timestamp_subsec_micros(), 42, "{m}");
+    let (status, p, ..) = call(&state, get("/api/v1/traces/8")).await;
+    assert_eq!(status, 404, "{p}");
+    let (status, p, ..) = call(&state, get("/api/v1/traces/abc")).await;
+    assert!(status == 400 && detail(&p).contains("`id`"), "{p}");
+    let (status, p, ..) = call(&state, get("/api/v1/traces/99999999999999999999")).await;
+    assert!(status == 400 && detail(&p).contains("`id`"), "{p}");
+}
+
+#[actix_web::test]
+async fn a_call_flow_through_a_percent_encoded_path_and_its_exports() {
+    let cid = "a/b %c@d;e f";
+    let (a, k, kt, b) = ("udp:192.0.2.1:5060", "udp:127.0.0.1:5060", "tcp:127.0.0.1:5060", "tcp:::1:5070");
+    let mut dup = trace_row(2, 60, 100, cid, a, k, "in", T_INVITE);
+    dup.traced_user = "alice".into();
+    let rows = vec![
+        trace_row(1, 60, 100, cid, a, k, "in", T_INVITE),
+        dup,
+        trace_row(3, 60, 900, cid, kt, b, "out", T_INVITE),
+        trace_row(4, 59, 0, "leg-2", b, kt, "in", T_RINGING),
+        trace_row(5, 59, 0, "other", b, k, "in", T_RINGING),
+    ];
+    let state = fake_state(trace_db(rows), &[("kamailio", users())]);
+    let enc = "a%2Fb%20%25c%40d%3Be%20f";
+    let (status, flow, ..) = call(&state, get(&format!("/api/v1/traces/calls/{enc}"))).await;
+    assert_eq!(status, 200, "{flow}");
+    assert_eq!(flow["call_ids"], json!([cid]));
+    let ids: Vec<i64> = flow["messages"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [1, 3], "the traced_user copy is shown once");
+    assert_eq!(flow["messages"][0]["also_ids"], json!([2]));
+    assert_eq!((flow["messages"][1]["delta_prev_us"].as_i64(), flow["messages"][1]["from"].as_u64()), (Some(800), Some(2)));
+    let ends: Vec<(String, bool)> = flow["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["label"].as_str().unwrap().to_string(), e["kamailio"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            ("192.0.2.1:5060".into(), false),
+            ("127.0.0.1:5060".into(), true),
+            ("127.0.0.1:5060".into(), true),
+            ("[::1]:5070".into(), false)
+        ]
+    );
+    assert_eq!((flow["endpoints"][2]["key"].as_str(), flow["endpoints"][2]["proto"].as_str()), (Some(kt), Some("tcp")));
+
+    let (status, _, headers, text) = call(&state, get(&format!("/api/v1/traces/calls/{enc}/text"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(hv(&headers, "content-type"), "text/plain; charset=utf-8");
+    assert!(hv(&headers, "content-disposition").contains("filename=\"a_b__c_d_e_f.txt\""), "{headers:?}");
+    assert!(text.contains(" UDP 192.0.2.1:5060 -> 127.0.0.1:5060 (+0.000000 s)\nINVITE sip:bob@127.0.0.1 SIP/2.0\r\n"), "{text}");
+    assert!(text.contains(" TCP 127.0.0.1:5060 -> [::1]:5070 (+0.000800 s)\n"), "{text}");
+    let (_, _, h2, text2) = call(&state, get(&format!("/api/v1/traces/calls/{enc}?format=text"))).await;
+    assert_eq!((hv(&h2, "content-type"), text2), ("text/plain; charset=utf-8", text));
+
+    let (status, _, headers, _) = call(&state, get(&format!("/api/v1/traces/calls/{enc}/pcap"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(hv(&headers, "content-type"), "application/vnd.tcpdump.pcap");
+    assert!(hv(&headers, "content-disposition").starts_with("attachment"), "{headers:?}");
+
+    // The legs of one call.
+    let (status, both, ..) = call(&state, get(&format!("/api/v1/traces/calls?call_id={enc}&call_id=leg-2"))).await;
+    assert_eq!(status, 200, "{both}");
+    assert_eq!(both["messages"].as_array().unwrap().len(), 3);
+    assert_eq!(both["call_ids"], json!([cid, "leg-2"]));
+    let (status, _, headers, _) = call(&state, get("/api/v1/traces/calls?call_id=leg-2&format=pcap")).await;
+    assert_eq!((status, hv(&headers, "content-type")), (200, "application/vnd.tcpdump.pcap"));
+    for (uri, code, words) in [
+        ("/api/v1/traces/calls/nope", 404, "\"nope\""),
+        ("/api/v1/traces/calls?call_id=nope&call_id=nix", 404, "\"nix\""),
+        ("/api/v1/traces/calls", 400, "`call_id`"),
+        ("/api/v1/traces/calls?call_id=", 400, "`call_id`"),
+        (&format!("/api/v1/traces/calls?{}", (0..11).map(|i| format!("call_id={i}")).collect::<Vec<_>>().join("&")), 400, "`call_id`"),
+        ("/api/v1/traces/calls?call_id=leg-2&format=xml", 400, "`format`"),
+        ("/api/v1/traces/calls?call_id=leg-2&cid=1", 400, "`cid`"),
+        ("/api/v1/traces/calls/leg-2?format=xml", 400, "`format`"),
+        ("/api/v1/traces/calls/leg-2/pcap?format=json", 400, "`format`"),
+    ] {
+        let (status, p, ..) = call(&state, get(uri)).await;
+        assert!(status == code && detail(&p).contains(words), "{uri}: {status} {p}");
+    }
+}
+
+fn hv<'a>(h: &'a actix_web::http::header::HeaderMap, name: &str) -> &'a str {
+    h.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}

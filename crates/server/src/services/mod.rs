@@ -4,7 +4,9 @@
 //! fakes one small thing; the real implementation takes the `db`/`rpc` traits, so a
 //! service test fakes those. Routes parse, call one service method, shape the reply.
 use async_trait::async_trait;
-use kamscope_db::{AccDb, CleanupDb, DbError, DialogDb, KamailioDb, MsiloDb, PresenceDb, ToposDb, UsrlocDb};
+use kamscope_db::{
+    AccDb, CleanupDb, DbError, DialogDb, KamailioDb, MsiloDb, PresenceDb, SiptraceDb, ToposDb, UsrlocDb,
+};
 use kamscope_rpc::{CoreRpc, DialogRpc, PresenceRpc, StatsRpc, UsrlocRpc};
 use serde::Serialize;
 
@@ -15,6 +17,7 @@ pub mod monitoring;
 pub mod msilo;
 pub mod nodes;
 pub mod presence;
+pub mod siptrace;
 pub mod topos;
 pub mod usrloc;
 
@@ -25,6 +28,7 @@ pub use monitoring::{Monitoring, MonitoringService};
 pub use msilo::{Msilo, MsiloService};
 pub use nodes::{Node, Nodes};
 pub use presence::{Presence, PresenceService};
+pub use siptrace::{Siptrace, SiptraceService};
 pub use topos::{Topos, ToposService};
 pub use usrloc::{Usrloc, UsrlocService};
 
@@ -69,8 +73,14 @@ pub trait KamailioNode: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc + PresenceRpc
 impl<T: UsrlocRpc + CoreRpc + DialogRpc + StatsRpc + PresenceRpc> KamailioNode for T {}
 
 /// Everything kamscope reads from (and cleans in) Kamailio's database.
-pub trait KamailioTables: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + PresenceDb + MsiloDb + DbProbe {}
-impl<T: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + PresenceDb + MsiloDb + DbProbe> KamailioTables for T {}
+pub trait KamailioTables:
+    UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + PresenceDb + MsiloDb + SiptraceDb + DbProbe
+{
+}
+impl<T: UsrlocDb + DialogDb + AccDb + ToposDb + CleanupDb + PresenceDb + MsiloDb + SiptraceDb + DbProbe> KamailioTables
+    for T
+{
+}
 
 /// Who asked for a change. Today the peer address; accounts will add the user.
 #[derive(Debug, Clone, Default, Serialize)]
