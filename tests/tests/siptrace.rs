@@ -36,8 +36,15 @@ struct Row {
 
 /// Every row (or those `filter` selects, SQL), in the flow's order (time_stamp, time_us, id).
 async fn rows(k: &Kamailio, filter: &str) -> Vec<Row> {
-    // SQLite's siptrace stores msg as a BLOB: read it as text.
-    let msg = if k.backend == Backend::Sqlite { "CAST(msg AS TEXT)" } else { "msg" };
+    // Kamailio binds msg as a BLOB: db_sqlite stores a BLOB (read it as text), db_postgres
+    // escapes it as bytea into the TEXT column (`\x` and hex digits: decode it).
+    let msg = match k.backend {
+        Backend::Sqlite => "CAST(msg AS TEXT)",
+        Backend::Postgres => {
+            "CASE WHEN left(msg, 2) = '\\x' THEN convert_from(decode(substring(msg from 3), 'hex'), 'UTF8') ELSE msg END"
+        }
+        Backend::Mysql => "msg",
+    };
     let q = format!(
         "SELECT id, {}, time_us, callid, traced_user, {msg}, method, status, fromip, toip, fromtag, totag, direction \
          FROM sip_trace {filter} ORDER BY time_stamp, time_us, id",
@@ -149,7 +156,7 @@ fn sipp_log(dir: &Path, part: &str) -> Vec<SippMsg> {
     let mut out = Vec::new();
     // Each message follows a line of 47 dashes and a date, then "UDP message sent (N bytes):"
     // or "TCP message received [N] bytes :", then a blank line.
-    for part in text.split("\n-----------------------------------------------").skip(1) {
+    for part in format!("\n{text}").split("\n-----------------------------------------------").skip(1) {
         let mut lines = part.splitn(3, '\n');
         let _date = lines.next();
         let head = lines.next().unwrap_or_default();
