@@ -367,7 +367,10 @@ impl Siptrace for SiptraceService {
             }
             c => c.map(|c| c.at),
         };
-        let (f, window) = self.filter(q, Utc::now())?;
+        // Windows are whole seconds (as the time_stamp column): "now" is the next one, so
+        // this second's rows are in.
+        let now = DateTime::from_timestamp(Utc::now().timestamp() + 1, 0).unwrap_or_else(Utc::now);
+        let (f, window) = self.filter(q, now)?;
         let limit: u64 = q.limit.unwrap_or(DEFAULT_LIMIT).into();
         let (rows, next) = self.db.traces(&f, limit, after).await?;
         Ok(TracePage {
