@@ -331,11 +331,11 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
     // "View" opens the flow at its own address; "Back" there returns to this search.
     let loc = use_location();
     let remember = move || {
-        back_to.set_value(Some(format!(
-            "{}{}",
-            loc.pathname.get_untracked(),
-            loc.search.get_untracked()
-        )))
+        // leptos_router's `search` comes without its `?`.
+        let q = loc.search.get_untracked();
+        let q = q.trim_start_matches('?');
+        let sep = if q.is_empty() { "" } else { "?" };
+        back_to.set_value(Some(format!("{}{sep}{q}", loc.pathname.get_untracked())))
     };
     let expand = Expand::new();
 
@@ -501,13 +501,13 @@ fn trace_row(
             <td class="tech nowrap" data-testid="cell-time">{time_us(&t.time)}</td>
             <td class=format!("tech nowrap trace-kind-{k}") data-testid="cell-method">{method}</td>
             <td class="tech cell-wrap trace-first-line" data-testid="cell-first-line">{t.first_line.clone()}</td>
-            <td class="tech nowrap" data-testid="cell-route">
-                <span title=t.from_ip.raw.clone() data-tech-title="">{endpoint_text(&t.from_ip)}</span>
-                " → "
-                <span title=t.to_ip.raw.clone() data-tech-title="">{endpoint_text(&t.to_ip)}</span>
-                <span class="muted">{format!(" {}", t.from_ip.proto)}</span>
+            <td class="tech trace-route" data-testid="cell-route">
+                <span class="muted">{format!("{} ", t.from_ip.proto)}</span>
+                <span class="ep" title=t.from_ip.raw.clone() data-tech-title="">{endpoint_text(&t.from_ip)}" →"</span>
+                " "
+                <span class="ep" title=t.to_ip.raw.clone() data-tech-title="">{endpoint_text(&t.to_ip)}</span>
             </td>
-            <td class="nowrap" data-testid="cell-direction">
+            <td data-testid="cell-direction">
                 {move || dir.map(|d| i18n.t(d)).unwrap_or_default()}
                 <span class="tech muted">{format!(" ({})", t.direction)}</span>
             </td>
