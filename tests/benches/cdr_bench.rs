@@ -759,7 +759,10 @@ impl Sql {
                 c("dst_user"),
             ));
         }
-        let sql = format!("{} ORDER BY callid", parts.join(" UNION ALL "));
+        let sql = match self.b {
+            Backend::Mysql => format!("SELECT * FROM ({}) AS k ORDER BY BINARY k.callid", parts.join(" UNION ALL ")),
+            _ => format!("{} ORDER BY callid", parts.join(" UNION ALL ")),
+        };
         Ok(self.rows(&sql, values).await?.len())
     }
 

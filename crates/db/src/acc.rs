@@ -8,7 +8,6 @@ use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, QueryResult, Statement, StreamTrait, Value};
 
 use crate::newest::{cursor_of, newest_first};
-use crate::page::keyset_tail;
 use crate::time::{datetime_value, read_datetime, read_f64, read_i64, read_string, select_datetime};
 use crate::{Backend, DbError, KamailioDb};
 
@@ -94,9 +93,8 @@ pub trait AccDb: Send + Sync {
     }
     /// What the KPIs of `from`..`to` read, lean (as [`AccDb::all_records`]) and ordered by
     /// Call-ID so that each call's rows come together: the INVITEs of `acc` and
-    /// `missed_calls` in the range and the BYEs of `acc` from `from` to `byes_to`. Rows
-    /// of one Call-ID are adjacent but in no particular order among themselves; Call-IDs
-    /// that differ only in ASCII case may be adjacent too (MySQL's collations).
+    /// `missed_calls` in the range and the BYEs of `acc` from `from` to `byes_to`. The rows
+    /// of one Call-ID (byte for byte) are adjacent, in no particular order among themselves.
     async fn kpi_rows(
         &self,
         from: DateTime<Utc>,
@@ -349,21 +347,26 @@ impl AccDb for KamailioDb {
         limit: u64,
         after: Option<CdrCursor>,
     ) -> Result<(Vec<Cdr>, Option<CdrCursor>), DbError> {
-        let rows = self.select_records(table, f, Some(limit), after, None, false).await?;
-        Ok(keyset_tail(rows, limit))
+        let (stmt, decoder) = self.records_query(table, f, Some(limit), after, None, false).await?;
+        let rows = self.conn.query_all(stmt).await?;
+        // One row more than the page says there is a next one; the page's last row is
+        // where it starts (its cursor read from that row only).
+        let keep = rows.len().min(limit as usize);
+        let next = (rows.len() > keep && keep > 0).then(|| cursor_of(&rows[keep - 1], self.backend));
+        Ok((rows[..keep].iter().map(|r| decoder.cdr(r)).collect(), next))
     }
 
     async fn records_of_calls(&self, table: AccTable, call_ids: &[String]) -> Result<Vec<Cdr>, DbError> {
         let mut out = Vec::new();
         for chunk in call_ids.chunks(500) {
             let rows = self.select_records(table, &CdrFilter::default(), None, None, Some(chunk), false).await?;
-            out.extend(rows.into_iter().map(|(c, _)| c));
+            out.extend(rows);
         }
         Ok(out)
     }
 
     async fn all_records(&self, table: AccTable, f: &CdrFilter) -> Result<Vec<Cdr>, DbError> {
-        Ok(self.select_records(table, f, None, None, None, true).await?.into_iter().map(|(c, _)| c).collect())
+        self.select_records(table, f, None, None, None, true).await
     }
 
     async fn stream_records(&self, table: AccTable, f: &CdrFilter) -> Result<CdrStream, DbError> {
@@ -421,7 +424,12 @@ impl AccDb for KamailioDb {
                 user("dst_user"),
             ));
         }
-        sql.text = format!("{} ORDER BY callid", parts.join(" UNION ALL "));
+        sql.text = match self.backend {
+            // Byte for byte: MySQL's collations would put Call-IDs that differ in case or
+            // accents between each other's rows.
+            Backend::Mysql => format!("SELECT * FROM ({}) AS k ORDER BY BINARY k.callid", parts.join(" UNION ALL ")),
+            _ => format!("{} ORDER BY callid", parts.join(" UNION ALL ")),
+        };
         let decoder = Decoder::new(self.backend, self.zones, &["src_user", "dst_user"], Vec::new());
         let rows = self.conn.stream(sql.statement(self.db_backend())).await?;
         Ok(rows.map(move |r| r.map(|r| decoder.cdr(&r)).map_err(DbError::from)).boxed())
@@ -507,10 +515,10 @@ impl KamailioDb {
         after: Option<CdrCursor>,
         call_ids: Option<&[String]>,
         lean: bool,
-    ) -> Result<Vec<(Cdr, CdrCursor)>, DbError> {
+    ) -> Result<Vec<Cdr>, DbError> {
         let (stmt, decoder) = self.records_query(table, f, limit, after, call_ids, lean).await?;
         let rows = self.conn.query_all(stmt).await?;
-        Ok(rows.iter().map(|r| (decoder.cdr(r), cursor_of(r, self.backend))).collect())
+        Ok(rows.iter().map(|r| decoder.cdr(r)).collect())
     }
 
     /// The SELECT of a filtered newest-first list, and how to read its rows.

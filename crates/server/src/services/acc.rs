@@ -182,8 +182,8 @@ impl Acc for AccService {
         let mut call: Vec<Cdr> = Vec::new();
         while let Some(r) = futures::StreamExt::next(&mut rows).await {
             let r = r?;
-            // Adjacent rows of one Call-ID, as the database's collation compares them.
-            if call.first().is_some_and(|c| !c.call_id.eq_ignore_ascii_case(&r.call_id)) {
+            // The rows of one Call-ID come together.
+            if call.first().is_some_and(|c| c.call_id != r.call_id) {
                 acc.add_call(std::mem::take(&mut call));
             }
             call.push(r);
@@ -497,8 +497,7 @@ impl KpiAcc {
         }
     }
 
-    /// Every row of one Call-ID (or of Call-IDs that differ in case only): its INVITEs
-    /// become seizures, its BYEs their ends.
+    /// Every row of one Call-ID: its INVITEs become seizures, its BYEs their ends.
     pub fn add_call(&mut self, rows: Vec<Cdr>) {
         if rows.is_empty() {
             return;
@@ -649,5 +648,39 @@ mod tests {
         assert_eq!(k.rows[2].seizures, 4);
         let by_caller = kpis(&s, &byes, from, from + Duration::days(1), KpiGroup::Caller, chrono_tz::UTC);
         assert_eq!((by_caller.rows.len(), by_caller.rows[0].key.as_str(), by_caller.rows[0].seizures), (1, "alice", 4));
+    }
+
+    /// The streamed path: each call's rows (INVITEs and BYEs, in any order) given at once
+    /// and then dropped count as the whole range's seizures and BYEs do.
+    #[test]
+    fn kpis_one_call_at_a_time_equal_the_whole_range() {
+        let rows = vec![
+            cdr(2, "INVITE", "c1", "a", "b", 200, 1),
+            cdr(10, "BYE", "c1", "b", "a", 200, 31), // the callee hangs up after 30 s
+            cdr(1, "INVITE", "c1", "a", "", 407, 0),
+            cdr(4, "INVITE", "c1", "b", "a", 200, 20), // the callee's re-INVITE
+            cdr(5, "INVITE", "c2", "x", "y", 486, 3600),
+            cdr(6, "INVITE", "c2", "x", "y", 486, 3600), // also in missed_calls
+            cdr(7, "INVITE", "c3", "p", "q", 200, 3700),
+            cdr(11, "BYE", "c3", "p", "q", 200, 3790),
+            cdr(8, "INVITE", "c4", "m", "n", 200, 7300), // no BYE yet
+            cdr(9, "INVITE", "c5", "k", "l", 487, 7400),
+        ];
+        let from = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap().fixed_offset();
+        let to = from + Duration::days(1);
+        let tz = chrono_tz::Asia::Shanghai;
+        let invites: Vec<Cdr> = rows.iter().filter(|r| r.method == "INVITE").cloned().collect();
+        let byes: Vec<Cdr> = rows.iter().filter(|r| r.method == "BYE").cloned().collect();
+        for group_by in [KpiGroup::Hour, KpiGroup::Day, KpiGroup::Caller] {
+            let whole = kpis(&seizures(invites.clone()), &byes, from, to, group_by, tz);
+            let mut k = KpiAcc::new(from, to, group_by, tz);
+            for call in ["c3", "c1", "c5", "c2", "c4"] {
+                k.add_call(rows.iter().filter(|r| r.call_id == call).cloned().collect());
+            }
+            let streamed = k.finish();
+            assert_eq!(serde_json::to_value(&streamed).unwrap(), serde_json::to_value(&whole).unwrap());
+            let t = &streamed.total;
+            assert_eq!((t.seizures, t.answered, t.cancelled, t.acd), (5, 3, 1, Some(60.0)));
+        }
     }
 }
