@@ -29,6 +29,12 @@ const ZH_TRACE = new Set([...ZH_ALLOWED, "sip_trace", "siptrace", "trace_to_data
   "SDP", "PCAP", "B2BUA", "xx", "Kamailio"]);
 
 let browser, page, consoleErrors;
+
+/** A full-page screenshot from the top (the sticky bars stay where they belong). */
+async function snap(name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, name);
+}
 let CID; // the call under test
 let flow; // its flow as the API gives it
 
@@ -116,7 +122,7 @@ test("search a Call-ID: exactly its sip_trace rows, newest first, kept in the UR
   assert.deepEqual(lines(await rawText(sel("trace-message"))), lines(one.body.msg), "the raw text as stored");
   const names = await page.$$eval(`${sel("trace-message")} ${sel("raw-header-name")}`, (es) => es.map((e) => e.textContent));
   assert.deepEqual(names, one.body.headers.map((h) => h.name), "every header name set apart, in order");
-  await shot(page, "siptrace-search-en.png");
+  await snap("siptrace-search-en.png");
 
   // A bad status is refused at the field, before any request.
   await page.fill(sel("filter-status"), "99");
@@ -226,7 +232,7 @@ test("a click on an arrow shows that message (the raw INVITE), previous / next w
     assert.equal(us, m.delta_prev_us, `delta of ${m.id}`);
   });
   assert.equal(new URL(page.url()).searchParams.get("times"), "delta");
-  await shot(page, "siptrace-flow-en.png");
+  await snap("siptrace-flow-en.png");
   await page.click(sel("times-abs"));
 });
 
@@ -261,7 +267,7 @@ test("two ticked messages compared side by side: equal lines on one row, the oth
   const viaRows = rows.filter((r) => /^(via|v)\s*:/i.test(r.right) && r.kind !== "same");
   assert.ok(viaRows.length > 0, "Kamailio's Via is marked");
   assert.equal(new URL(page.url()).searchParams.get("cmp"), `${a.id},${b.id}`);
-  await shot(page, "siptrace-compare-en.png");
+  await snap("siptrace-compare-en.png");
 });
 
 test("PCAP and text downloads of the flow", { skip: NO_CALL }, async () => {
@@ -303,11 +309,11 @@ test("the flow and the search in zh-CN: no English left besides technical terms"
   await setLang(page, "zh-CN", LABELS["zh-CN"]);
   await page.waitForSelector(sel("compare"));
   assert.equal(await page.textContent(sel("marked-count")), "已勾选 2 / 2");
-  await shot(page, "siptrace-compare-zh-CN.png");
+  await snap("siptrace-compare-zh-CN.png");
   assert.deepEqual((await uiWords(page)).filter((w) => !ZH_TRACE.has(w)), [], "English left on the zh-CN flow");
   await page.click(sel("compare-close"));
   await page.waitForSelector(sel("compare"), { state: "detached" });
-  await shot(page, "siptrace-flow-zh-CN.png");
+  await snap("siptrace-flow-zh-CN.png");
   // Back to the search it came from.
   await page.click(sel("flow-back"));
   await waitList();
@@ -315,7 +321,7 @@ test("the flow and the search in zh-CN: no English left besides technical terms"
   assert.equal(await page.$(sel("flow")), null);
   await page.click(`${sel("trace-row")} ${sel("row-toggle")}`);
   await page.waitForSelector(sel("trace-message"));
-  await shot(page, "siptrace-search-zh-CN.png");
+  await snap("siptrace-search-zh-CN.png");
   assert.deepEqual((await uiWords(page)).filter((w) => !ZH_TRACE.has(w)), [], "English left on the zh-CN search");
   await setLang(page, "en", LABELS.en);
 });

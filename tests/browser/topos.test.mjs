@@ -25,7 +25,9 @@ const LABELS = {
 };
 // Kamailio's names a zh-CN operator reads as they are.
 const ZH_TOPOS = new Set([...ZH_ALLOWED, "topos", "topos_d", "topos_t", "sip_trace", "siptrace", "storage", "db",
-  "db_url", "dialog_expire", "branch_expire", "Socket", "UUID", "Via", "branch", "atpsh", "btpsh", "Call", "A", "B"]);
+  "db_url", "dialog_expire", "branch_expire", "Socket", "UUID", "Via", "branch", "atpsh", "btpsh", "Call", "A", "B",
+  // the SIP trace search's filters (address forms, siptrace's traced_user)
+  "traced_user", "IP", "udp", "tcp"]);
 // Each table's time column (what the cleanup compares with its cutoff).
 const TIME_COL = { topos_d: "rectime", topos_t: "rectime", sip_trace: "time_stamp" };
 
