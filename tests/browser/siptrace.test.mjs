@@ -326,6 +326,30 @@ test("the flow and the search in zh-CN: no English left besides technical terms"
   await setLang(page, "en", LABELS.en);
 });
 
+test("another leg added: one flow over both Call-IDs, both in the URL, and removed again", { skip: NO_CALL }, async () => {
+  const inv = await apiGet(page, "/api/v1/traces?method=INVITE&limit=200");
+  const other = inv.body.items.map((t) => t.call_id).find((c) => c !== CID);
+  assert.ok(other, "another call's INVITE in the last hour");
+  await page.goto(`${BASE}/kamailio/siptrace?flow=${encodeURIComponent(CID)}`);
+  await waitFlow();
+  await page.fill(sel("add-call-id"), other);
+  await page.press(sel("add-call-id"), "Enter");
+  await page.waitForFunction((n) => new URL(location.href).searchParams.getAll("flow").length === n, 2);
+  await waitFlow();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="call-id"]').length === 2);
+  assert.deepEqual(new URL(page.url()).searchParams.getAll("flow"), [CID, other]);
+  const both = await apiGet(page, `/api/v1/traces/calls?call_id=${encodeURIComponent(CID)}&call_id=${encodeURIComponent(other)}`);
+  assert.equal(both.status, 200);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ladder-arrow"]').length === n, both.body.messages.length);
+  assert.deepEqual(await page.$$eval(sel("ladder-arrow"), (as) => as.map((a) => Number(a.dataset.key))), both.body.messages.map((m) => m.id));
+  assert.equal(await page.getAttribute(sel("download-pcap"), "href"),
+    `/api/v1/traces/calls?call_id=${encodeURIComponent(CID).replace(/%20/g, "+")}&call_id=${encodeURIComponent(other).replace(/%20/g, "+")}&format=pcap`);
+  // The × on a chip removes that leg.
+  await page.click(`.callid-chip:nth-child(2) ${sel("remove-call-id")}`);
+  await page.waitForFunction(() => new URL(location.href).searchParams.getAll("flow").length === 1);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ladder-arrow"]').length === n, flow.messages.length);
+});
+
 test("a Call-ID on the CDR page links straight to its flow", { skip: NO_CALL }, async () => {
   await page.goto(`${BASE}/kamailio/cdr?call_id=${encodeURIComponent(CID)}`);
   const link = `${sel("cdr-row")} ${sel("cell-call-id")} ${sel("flow-link")}`;
