@@ -116,6 +116,7 @@ struct Call {
     call_id: String,
     logs: PathBuf,
     callee: String,
+    uas_port: u16,
 }
 
 async fn call(k: &Kamailio, name: &str, env: &[(&str, &str)]) -> Call {
@@ -123,7 +124,8 @@ async fn call(k: &Kamailio, name: &str, env: &[(&str, &str)]) -> Call {
     let _ = std::fs::remove_dir_all(&logs);
     std::fs::create_dir_all(&logs).unwrap();
     let callee = format!("bob{name}");
-    let uas = free_port().to_string();
+    let uas_port = free_port();
+    let uas = uas_port.to_string();
     let logs_s = logs.display().to_string();
     let mut e: Vec<(&str, &str)> =
         vec![("LAB_SIPP_DIR", &logs_s), ("LAB_SIPP_TRACE_MSG", "1"), ("LAB_CALL_HOLD_MS", "300")];
@@ -132,7 +134,7 @@ async fn call(k: &Kamailio, name: &str, env: &[(&str, &str)]) -> Call {
     let uac = sipp_log(&logs, "-calls.");
     let first = &uac.first().expect("the UAC logged its INVITE").text;
     let call_id = header(first, "Call-ID").expect("Call-ID in the INVITE");
-    Call { call_id, logs, callee }
+    Call { call_id, logs, callee, uas_port }
 }
 
 /// One message in a SIPp `-trace_msg` log.
@@ -269,7 +271,7 @@ fn assert_flow_is_rows(flow: &Value, rows: &[Row], what: &str) {
 }
 
 /// With core-event tracing the flow is what the SIPp UAC and UAS sent and received: each
-/// message once, UAC | Kamailio | UAS as the columns, in each side's own order.
+/// message once, UAC | Kamailio | UAS as the columns.
 fn assert_flow_is_sipp(flow: &Value, c: &Call, k: &Kamailio, proto: &str, ip: &str) {
     let uac = sipp_log(&c.logs, "-calls.");
     let uas = sipp_log(&c.logs, &format!("-uas-{}.", c.callee));
@@ -281,7 +283,7 @@ fn assert_flow_is_sipp(flow: &Value, c: &Call, k: &Kamailio, proto: &str, ip: &s
         assert_eq!(m.proto, proto, "SIPp's transport");
     }
     let ep = |m: &Value, k: &str| eps[m[k].as_u64().unwrap() as usize]["port"].as_u64().unwrap() as u16;
-    // The UAC's and UAS's ports as SIPp wrote them in its Via.
+    // The UAC's port as SIPp wrote it in its Via; the UAS's is the one it was started on.
     let via_port = |s: &SippMsg| {
         let v = header(&s.text, "Via").unwrap();
         v.split(';').next().unwrap().rsplit(':').next().unwrap().parse::<u16>().unwrap()
@@ -293,6 +295,7 @@ fn assert_flow_is_sipp(flow: &Value, c: &Call, k: &Kamailio, proto: &str, ip: &s
     assert_eq!(cols.len(), 3, "{}: UAC, Kamailio, UAS: {cols:?}", c.call_id);
     assert_eq!(cols[0], label(uac_port), "the UAC first");
     assert_eq!(cols[1], label(kam), "Kamailio in the middle");
+    assert_eq!(cols[2], label(c.uas_port), "the UAS last");
     assert_eq!(eps[1]["kamailio"], true);
     assert_eq!(eps[0]["kamailio"], false);
     assert_eq!(eps[2]["kamailio"], false);
