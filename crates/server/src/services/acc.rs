@@ -486,7 +486,13 @@ impl KpiAcc {
         match self.group_by {
             KpiGroup::Hour | KpiGroup::Day => {
                 if let Some(t) = s.start {
-                    let b = self.bucket_start(t);
+                    // The last bucket start at or before it (as bucket_start gives, without a
+                    // zone conversion per seizure).
+                    let i = self.starts.partition_point(|b| *b <= t);
+                    let b = match i.checked_sub(1).and_then(|i| self.starts.get(i)) {
+                        Some(b) => *b,
+                        None => self.bucket_start(t),
+                    };
                     self.by_time.entry(b).or_default().add(s, duration);
                 }
             }
