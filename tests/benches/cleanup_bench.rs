@@ -51,6 +51,8 @@ const WORK: &str = "ksbench_trace_clean";
 struct Writes {
     /// Insert times, ms, in order.
     ms: Vec<f64>,
+    /// When each began, since the writer started (s).
+    at: Vec<f64>,
     /// Warm-up inserts (rows too, not timed).
     warm: usize,
     failed: usize,
@@ -68,6 +70,12 @@ impl Writes {
             return f64::NAN;
         }
         v[((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1]
+    }
+    /// The `k` slowest inserts: "ms at s".
+    fn slowest(&self, k: usize, since: f64) -> String {
+        let mut v: Vec<(f64, f64)> = self.ms.iter().cloned().zip(self.at.iter().cloned()).collect();
+        v.sort_by(|a, b| b.0.total_cmp(&a.0));
+        v.iter().take(k).map(|(ms, at)| format!("{ms:.0} ms at {:+.1} s", at - since)).collect::<Vec<_>>().join(", ")
     }
     fn worst(&self) -> f64 {
         self.ms.iter().cloned().fold(f64::NAN, f64::max)
@@ -149,6 +157,7 @@ fn spawn_writer(
             // Warm-up inserts, not counted: a new connection's first ones read the
             // indexes' pages; Kamailio's connections are long-lived.
             let mut warm = 50;
+            let t0 = Instant::now();
             while !stop.load(Ordering::Relaxed) {
                 tick.tick().await;
                 if steps_left.is_empty() {
@@ -173,7 +182,10 @@ fn spawn_writer(
                 }
                 let w = if phase.load(Ordering::Relaxed) { &mut during } else { &mut before };
                 match res {
-                    Ok(_) => w.ms.push(ms),
+                    Ok(_) => {
+                        w.ms.push(ms);
+                        w.at.push(t0.elapsed().as_secs_f64() - ms / 1000.0);
+                    }
                     Err(e) => {
                         w.failed += 1;
                         w.first_error.get_or_insert_with(|| format!("after {ms:.0} ms: {e}"));
@@ -201,6 +213,9 @@ async fn fresh_copy(s: &Seeded) -> anyhow::Result<(String, String)> {
                 let _ = std::fs::remove_file(format!("{}{ext}", work.display()));
             }
             std::fs::copy(tmpl, &work)?;
+            // On disk before the run: else the first checkpoint's fsync writes the whole
+            // copy out, and the writer waiting behind it measures the copy.
+            std::fs::File::open(&work)?.sync_all()?;
             let bytes = std::fs::metadata(&work)?.len();
             Ok((
                 format!("sqlite://{}", work.display()),
@@ -385,11 +400,13 @@ async fn bench_backend(b: Backend, bin: &Path, size: TraceSize) -> anyhow::Resul
     let ks = Kamscope::start(bin, &url).await?;
     let (stop, during) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
     let writer = spawn_writer(b, url.clone(), stop.clone(), during.clone());
+    let writer_started = Instant::now();
     // A baseline: the writer alone, so a stall can be told from this machine's noise.
     tokio::time::sleep(Duration::from_secs(3)).await;
     during.store(true, Ordering::Relaxed);
     eprintln!("[cleanup-bench {}] POST /traces/cleanup (older_than_days {DAYS})", b.name());
     let started = Instant::now();
+    let job_at = writer_started.elapsed().as_secs_f64();
     let r = ks
         .client
         .post(format!("{}/api/v1/traces/cleanup", ks.address))
@@ -481,6 +498,12 @@ async fn bench_backend(b: Backend, bin: &Path, size: TraceSize) -> anyhow::Resul
     let worst = w.worst();
     let g = goal_ms(b);
     let over = w.ms.iter().filter(|ms| **ms > g).count();
+    notes.push(format!(
+        "{}: the slowest inserts (time from the POST): before {}; during {}",
+        b.name(),
+        base.slowest(3, job_at),
+        w.slowest(6, job_at)
+    ));
     notes.push(format!(
         "{}: during the cleanup {over} of {} inserts over {g:.0} ms, {} over 50 ms; {} of the 10 ms ticks taken ({:.0} s)",
         b.name(),
