@@ -113,6 +113,34 @@ enum Kind {
     Text,
 }
 
+/// A bound as (its whole second, the microseconds into it), a fraction of a microsecond
+/// rounded up: rows have whole microseconds, so `>= t` and `< t` stay exact.
+fn whole_second_and_us(t: DateTime<Utc>) -> (DateTime<Utc>, i64) {
+    let us = (i64::from(t.timestamp_subsec_nanos()) + 999) / 1000;
+    let s = Utc.timestamp_opt(t.timestamp(), 0).single().unwrap_or_default();
+    if us >= 1_000_000 {
+        (s + Duration::seconds(1), 0)
+    } else {
+        (s, us)
+    }
+}
+
+/// Kamailio quirk (5.6.3, measured): siptrace binds `msg` as a BLOB (`DB1_BLOB`) and
+/// db_postgres escapes every BLOB as bytea (`PQescapeByteaConn`), even into Kamailio's
+/// TEXT column, so PostgreSQL rows hold `\x` and two hex digits per byte
+/// (`\x494e56495445...` for `INVITE...`). db_sqlite stores a real BLOB (read as bytes) and
+/// db_mysql the text itself. Such an escape becomes the bytes it stands for (as text,
+/// invalid UTF-8 replaced); anything else (rows another tool wrote) stays as it is.
+pub(crate) fn postgres_msg(stored: &[u8]) -> String {
+    let hex = match stored.strip_prefix(b"\\x") {
+        Some(h) if h.len() % 2 == 0 && h.iter().all(u8::is_ascii_hexdigit) => h,
+        _ => return String::from_utf8_lossy(stored).into_owned(),
+    };
+    let digit = |c: u8| (c as char).to_digit(16).unwrap_or_default() as u8;
+    let bytes: Vec<u8> = hex.chunks(2).map(|p| digit(p[0]) << 4 | digit(p[1])).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 impl KamailioDb {
     fn ts(&self) -> Expr {
         Expr::col((Alias::new(TABLE), Alias::new("time_stamp")))
@@ -178,11 +206,29 @@ impl KamailioDb {
                 None => {}
             }
         }
+        // Exact to the microsecond over (time_stamp, time_us), expanded like the cursor so
+        // the time_stamp index bounds the scan: `from` (second S, µs U) takes
+        // `ts >= S AND (ts >= S+1 OR time_us >= U)`, `to` (T, V) leaves
+        // `ts >= T AND (ts >= T+1 OR time_us >= V)` out.
         if let Some(from) = f.from {
-            q.and_where(self.ts().gte(self.time_bound(kind, from)));
+            let (s, u) = whole_second_and_us(from);
+            q.and_where(self.ts().gte(self.time_bound(kind, s)));
+            if u > 0 {
+                q.cond_where(
+                    Cond::any()
+                        .add(self.ts().gte(self.time_bound(kind, s + Duration::seconds(1))))
+                        .add(col("time_us").gte(u)),
+                );
+            }
         }
         if let Some(to) = f.to {
-            q.and_where(self.ts().lt(self.time_bound(kind, to)));
+            let (s, u) = whole_second_and_us(to);
+            if u == 0 {
+                q.and_where(self.ts().lt(self.time_bound(kind, s)));
+            } else {
+                q.and_where(self.ts().lt(self.time_bound(kind, s + Duration::seconds(1))));
+                q.cond_where(Cond::any().add(self.ts().lt(self.time_bound(kind, s))).add(col("time_us").lt(u)));
+            }
         }
         if let Some(k) = after {
             // Before (secs, us, id), expanded (MariaDB uses the time_stamp index for this
@@ -216,8 +262,14 @@ impl KamailioDb {
             time: at + Duration::microseconds(us),
             callid: s("callid"),
             traced_user: s("traced_user"),
-            // Kamailio's db_sqlite stores msg as a BLOB: read bytes, then text.
-            msg: crate::presence::read_bytes(r, "msg").map(|b| crate::presence::text_of(&b)).unwrap_or_default(),
+            // Kamailio's db_sqlite stores msg as a BLOB: read bytes, then text; db_postgres
+            // as bytea escape text (see postgres_msg).
+            msg: crate::presence::read_bytes(r, "msg")
+                .map(|b| match self.backend {
+                    Backend::Postgres => postgres_msg(&b),
+                    _ => crate::presence::text_of(&b),
+                })
+                .unwrap_or_default(),
             method: s("method"),
             status: s("status"),
             fromip: s("fromip"),
@@ -424,6 +476,49 @@ mod tests {
         assert_eq!(all_pages(&db, &w, 50).await, vec![b, f, e, h]);
         let w = TraceFilter { to: at(T0), ..Default::default() };
         assert_eq!(all_pages(&db, &w, 50).await, vec![g]);
+    }
+
+    #[tokio::test]
+    async fn from_and_to_are_exact_to_the_microsecond() {
+        let db = db().await;
+        // Second T0 + 1 (REAL, as db_sqlite writes it, and TEXT) at several microseconds,
+        // and rows in the seconds around it.
+        let before = insert(&db, &row(T0, 999_999, "x")).await;
+        let r0 = insert(&db, &row(T0 + 1, 0, "x")).await;
+        let r1 = insert(&db, &row(T0 + 1, 250_000, "x")).await;
+        let t1 = insert(&db, &Row { ts: "'2026-12-01 08:00:01'".into(), ..row(0, 250_001, "x") }).await;
+        let r2 = insert(&db, &row(T0 + 1, 750_000, "x")).await;
+        let t2 = insert(&db, &Row { ts: "'2026-12-01 08:00:01'".into(), ..row(0, 999_999, "x") }).await;
+        let after = insert(&db, &row(T0 + 2, 0, "x")).await;
+        let at = |s: i64, ns: u32| Some(Utc.timestamp_opt(s, ns).unwrap());
+        let cases = [
+            // `from` inclusive, `to` exclusive.
+            ((at(T0 + 1, 250_000_000), at(T0 + 1, 750_000_000)), vec![t1, r1]),
+            ((at(T0 + 1, 250_001_000), at(T0 + 1, 750_001_000)), vec![r2, t1]),
+            ((at(T0, 999_999_000), at(T0 + 1, 1_000)), vec![r0, before]),
+            ((at(T0, 999_999_001), at(T0 + 2, 0)), vec![t2, r2, t1, r1, r0]),
+            ((at(T0 + 1, 999_999_000), at(T0 + 2, 1_000)), vec![after, t2]),
+            // Within one second, bounds over seconds apart, and an empty window.
+            ((at(T0 + 1, 100), at(T0 + 1, 250_000_999)), vec![r1]),
+            ((None, at(T0 + 1, 250_001_000)), vec![r1, r0, before]),
+            ((at(T0 + 1, 750_000_000), None), vec![after, t2, r2]),
+            ((at(T0 + 1, 300_000_000), at(T0 + 1, 700_000_000)), vec![]),
+        ];
+        for ((from, to), want) in cases {
+            let f = TraceFilter { from, to, ..Default::default() };
+            assert_eq!(all_pages(&db, &f, 2).await, want, "{from:?} .. {to:?}");
+        }
+    }
+
+    #[test]
+    fn postgres_bytea_escapes_become_the_message() {
+        assert_eq!(postgres_msg(b"\\x494E56495445207369703a620d0a"), "INVITE sip:b\r\n");
+        assert_eq!(postgres_msg("\\x".as_bytes()), "");
+        assert_eq!(postgres_msg(b"\\xc3a9ff"), "\u{e9}\u{fffd}");
+        // Not an escape: an odd number of digits, a non-digit, or plain text as it is.
+        for kept in ["\\x494", "\\x49zz", "INVITE sip:b SIP/2.0\r\n", "SIP/2.0 200 OK", ""] {
+            assert_eq!(postgres_msg(kept.as_bytes()), kept);
+        }
     }
 
     #[tokio::test]
