@@ -47,11 +47,14 @@ cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1 \
     || fail "$(command -v cargo) has no rustfmt/clippy: rustup component add rustfmt clippy"
 lab_run_dir
 
-step "2 Formatting (cargo fmt --check: backend, web UI) and docker-compose.yml"
+step "2 Formatting (cargo fmt --check: backend, web UI), docker-compose.yml and the image's kamailio.cfg"
 cargo fmt --all --check || fail "backend formatting (cargo fmt --all shows the diff above)"
 # Not --all: that would also walk the path dependency crates/api-types into the backend.
 frontend_cargo fmt --check || fail "web UI formatting (cd frontend && cargo fmt)"
 docker-compose -f docker-compose.yml config -q || fail "docker-compose config"
+# No Docker daemon here: the Kamailio image's entrypoint renders the lab's template as it
+# would in the image, and Kamailio checks the result (a new placeholder breaks the image).
+docker/kamailio-entrypoint.sh --check || fail "the Kamailio image's kamailio.cfg (docker/kamailio-entrypoint.sh)"
 
 step "3 cargo clippy -D warnings: backend (all targets), web UI (wasm)"
 cargo clippy --workspace --all-targets -- -D warnings || fail "clippy on the backend"
