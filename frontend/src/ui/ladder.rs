@@ -29,13 +29,13 @@ pub struct LadderRow {
     pub times: [String; 2],
 }
 
-const TIME_W: f64 = 150.0;
-const COL_W: f64 = 210.0;
+const TIME_W: f64 = 136.0;
+const COL_W: f64 = 200.0;
 const HEAD_H: f64 = 52.0;
 const ROW_H: f64 = 30.0;
 const TOP: f64 = HEAD_H + 8.0;
 /// Characters of a label that fit between two neighbouring columns.
-const LABEL_MAX: usize = 26;
+const LABEL_MAX: usize = 25;
 
 fn x_of(col: usize) -> f64 {
     TIME_W + COL_W * (col as f64 + 0.5)
