@@ -137,6 +137,15 @@ pub struct FlowMessage {
 }
 
 /// Every message of one call (or of the legs of one call), in time order.
+///
+/// One column per address and port. Over TCP (and TLS, WS) Kamailio stores its side of a
+/// connection it opened with port 0 (`tcp:127.0.0.1:0`, never a real socket): such a
+/// side is put on the Kamailio socket of the same protocol and address it stands for, a
+/// reply on the one its request left from (same Call-ID and CSeq, to the same peer), else
+/// the one socket that talked with that peer, else the flow's one socket of that address;
+/// when that cannot be told it stays a column labelled `127.0.0.1 (port unknown)`.
+/// Other ports stay apart, even Kamailio's own (siptrace may show a relayed request's
+/// source as another listener, e.g. the RPC port).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallFlow {

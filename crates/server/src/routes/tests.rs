@@ -516,6 +516,25 @@ async fn trace_searches_on_unindexed_columns_get_the_last_hour_and_say_so() {
 }
 
 #[actix_web::test]
+async fn trace_windows_reach_the_database_to_the_microsecond() {
+    let db = FakeDb::default();
+    let filters = db.trace_filters.clone();
+    let state = fake_state(db, &[("kamailio", users())]);
+    let (from, to) = ("2026-12-01T13:40:04.986135Z", "2026-12-01T21:40:05.599867%2B08:00");
+    for q in [format!("from={from}&to={to}"), format!("method=BYE&from={from}&to={to}")] {
+        let (status, p, ..) = call(&state, get(&format!("/api/v1/traces?{q}"))).await;
+        assert_eq!(status, 200, "{q}: {p}");
+        let f = filters.lock().unwrap().last().cloned().unwrap();
+        let us = |t: Option<chrono::DateTime<chrono::Utc>>| t.unwrap().timestamp_micros();
+        assert_eq!((us(f.from), us(f.to)), (1_796_132_404_986_135, 1_796_132_405_599_867), "{q}");
+        // The window states what was searched, microseconds included.
+        let w = &p["window"];
+        let at = |k: &str| chrono::DateTime::parse_from_rfc3339(w[k].as_str().unwrap()).unwrap().timestamp_micros();
+        assert_eq!((at("from"), at("to")), (1_796_132_404_986_135, 1_796_132_405_599_867), "{q}: {w}");
+    }
+}
+
+#[actix_web::test]
 async fn trace_search_filters_reach_the_database_as_stored_forms() {
     let db = FakeDb::default();
     let filters = db.trace_filters.clone();

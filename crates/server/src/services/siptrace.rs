@@ -13,7 +13,7 @@ use kamscope_api_types::siptrace::{
     FLOW_CAP,
 };
 use kamscope_db::{AddrMatch, Backend, SiptraceDb, TraceFilter, TraceKey, TraceRow};
-use kamscope_trace_format::{parse_filter, parse_message, parse_stored, text_header, AddrFilter, Proto};
+use kamscope_trace_format::{parse_filter, parse_message, parse_stored, text_header, AddrFilter, Proto, SipHead};
 use serde::{Deserialize, Serialize};
 
 use crate::cursor;
@@ -216,26 +216,130 @@ impl SiptraceService {
 type SameMessage = (TraceKeyTime, String, String, String, String);
 type TraceKeyTime = (i64, i64);
 
+/// A ladder column's identity: one per address, as siptrace writes Kamailio's IPv6
+/// socket both as `udp:::1:5060` and (as a relayed request's source) `udp:[::1]:5060`.
+fn column_key(e: &TraceEndpoint) -> String {
+    match e.port {
+        Some(p) if !e.proto.is_empty() => format!("{}:{}:{p}", e.proto, e.address),
+        _ => e.raw.clone(),
+    }
+}
+
+/// The CSeq a reply shares with its request, spaces normalised.
+fn cseq(head: &SipHead) -> Option<String> {
+    let (_, v) = head.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("CSeq"))?;
+    Some(v.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Kamailio's side of each message (0 the sender, 1 the receiver; see `CallFlow`) with
+/// port 0 put on the Kamailio socket it stands for, when that can be told: `None` when it
+/// stays as stored (it is then labelled "port unknown").
+fn port_zero_sockets(
+    msgs: &[(TraceRow, Vec<i64>)],
+    heads: &[SipHead],
+    sides: &[[TraceEndpoint; 2]],
+) -> Vec<Option<TraceEndpoint>> {
+    let own = |r: &TraceRow| match r.direction.as_str() {
+        "out" => Some(0),
+        "in" => Some(1),
+        _ => None,
+    };
+    let mut out = vec![None; msgs.len()];
+    for (i, (r, _)) in msgs.iter().enumerate() {
+        let Some(s) = own(r) else { continue };
+        let zero = &sides[i][s];
+        if zero.port != Some(0) || zero.proto.is_empty() {
+            continue;
+        }
+        let peer = column_key(&sides[i][1 - s]);
+        // Kamailio's sockets of the same protocol and address with a real port, per message.
+        let real = |j: usize| -> Option<&TraceEndpoint> {
+            let sj = own(&msgs[j].0)?;
+            let e = &sides[j][sj];
+            (e.proto == zero.proto && e.address == zero.address && e.port.is_some_and(|p| p != 0)).then_some(e)
+        };
+        let one = |it: &mut dyn Iterator<Item = &TraceEndpoint>| -> Option<TraceEndpoint> {
+            let mut found: Vec<&TraceEndpoint> = vec![];
+            for e in it {
+                if !found.iter().any(|f| column_key(f) == column_key(e)) {
+                    found.push(e);
+                }
+            }
+            (found.len() == 1).then(|| found[0].clone())
+        };
+        let answered = if heads[i].is_request {
+            None
+        } else {
+            // A reply: the socket its request left from (same Call-ID and CSeq, sent to this peer).
+            let c = cseq(&heads[i]);
+            one(&mut (0..msgs.len())
+                .filter(|&j| {
+                    heads[j].is_request
+                        && msgs[j].0.direction == "out"
+                        && msgs[j].0.callid == r.callid
+                        && column_key(&sides[j][1]) == peer
+                        && c.is_some()
+                        && cseq(&heads[j]) == c
+                })
+                .filter_map(real))
+        };
+        out[i] = answered
+            // The one socket that talked with this peer, else the flow's one socket of that address.
+            .or_else(|| {
+                one(&mut (0..msgs.len())
+                    .filter(|&j| own(&msgs[j].0).is_some_and(|sj| column_key(&sides[j][1 - sj]) == peer))
+                    .filter_map(real))
+            })
+            .or_else(|| one(&mut (0..msgs.len()).filter_map(real)));
+    }
+    out
+}
+
 fn flow_of(call_ids: &[String], rows: Vec<TraceRow>, truncated: bool) -> CallFlow {
+    let mut truncated = truncated;
+    let mut msgs: Vec<(TraceRow, Vec<i64>)> = vec![];
+    let mut seen: HashMap<SameMessage, usize> = HashMap::new();
+    for r in rows {
+        let same = ((r.key.secs, r.key.us), r.fromip.clone(), r.toip.clone(), r.direction.clone(), r.msg.clone());
+        if let Some(&i) = seen.get(&same) {
+            msgs[i].1.push(r.key.id);
+            continue;
+        }
+        if msgs.len() == FLOW_CAP {
+            truncated = true;
+            break;
+        }
+        seen.insert(same, msgs.len());
+        msgs.push((r, vec![]));
+    }
+    let heads: Vec<SipHead> = msgs.iter().map(|(r, _)| parse_message(&r.msg)).collect();
+    let mut sides: Vec<[TraceEndpoint; 2]> =
+        msgs.iter().map(|(r, _)| [endpoint(&r.fromip), endpoint(&r.toip)]).collect();
+    for (i, socket) in port_zero_sockets(&msgs, &heads, &sides).into_iter().enumerate() {
+        if let Some(e) = socket {
+            let s = if msgs[i].0.direction == "out" { 0 } else { 1 };
+            sides[i][s] = e;
+        }
+    }
+
     let mut endpoints: Vec<FlowEndpoint> = vec![];
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut at = |raw: &str, kamailio: bool, endpoints: &mut Vec<FlowEndpoint>| -> usize {
-        // One column per address: siptrace writes Kamailio's IPv6 socket both as
-        // `udp:::1:5060` and (as a relayed request's source) `udp:[::1]:5060`.
-        let e = endpoint(raw);
-        let key = match e.port {
-            Some(p) if !e.proto.is_empty() => format!("{}:{}:{p}", e.proto, e.address),
-            _ => raw.to_string(),
-        };
+    let mut at = |e: &TraceEndpoint, kamailio: bool, endpoints: &mut Vec<FlowEndpoint>| -> usize {
+        let key = column_key(e);
         let i = *index.entry(key.clone()).or_insert_with(|| {
-            let label = match parse_stored(raw) {
+            let label = match parse_stored(&e.raw) {
+                // Port 0 that could not be put on a socket: no real port, so not `:0`.
+                Some(a) if a.port == Some(0) => {
+                    let l = a.label();
+                    format!("{} (port unknown)", l.strip_suffix(":0").unwrap_or(&l))
+                }
                 Some(a) => a.label(),
-                None => raw.to_string(),
+                None => e.raw.clone(),
             };
             endpoints.push(FlowEndpoint {
                 key,
-                proto: e.proto,
-                address: e.address,
+                proto: e.proto.clone(),
+                address: e.address.clone(),
                 port: e.port,
                 kamailio: false,
                 label,
@@ -246,26 +350,15 @@ fn flow_of(call_ids: &[String], rows: Vec<TraceRow>, truncated: bool) -> CallFlo
         i
     };
     let mut messages: Vec<FlowMessage> = vec![];
-    let mut seen: HashMap<SameMessage, usize> = HashMap::new();
     let mut first_us: Option<i64> = None;
     let mut prev_us: i64 = 0;
-    for r in rows {
-        let same = ((r.key.secs, r.key.us), r.fromip.clone(), r.toip.clone(), r.direction.clone(), r.msg.clone());
-        if let Some(&i) = seen.get(&same) {
-            messages[i].also_ids.push(r.key.id);
-            continue;
-        }
-        if messages.len() == FLOW_CAP {
-            return CallFlow { call_ids: call_ids.to_vec(), endpoints, messages, truncated: true };
-        }
+    for (((r, also_ids), head), [src, dst]) in msgs.into_iter().zip(heads).zip(sides) {
         // Kamailio's own socket: where an `in` message arrived, where an `out` one left.
-        let from = at(&r.fromip, r.direction == "out", &mut endpoints);
-        let to = at(&r.toip, r.direction == "in", &mut endpoints);
-        let head = parse_message(&r.msg);
+        let from = at(&src, r.direction == "out", &mut endpoints);
+        let to = at(&dst, r.direction == "in", &mut endpoints);
         let t_us = r.time.timestamp_micros();
         let first = *first_us.get_or_insert(t_us);
         let proto = endpoints[from].proto.clone();
-        seen.insert(same, messages.len());
         messages.push(FlowMessage {
             id: r.key.id,
             time: r.time,
@@ -281,7 +374,7 @@ fn flow_of(call_ids: &[String], rows: Vec<TraceRow>, truncated: bool) -> CallFlo
             has_sdp: head.has_sdp,
             delta_prev_us: if messages.is_empty() { 0 } else { t_us - prev_us },
             delta_first_us: t_us - first,
-            also_ids: vec![],
+            also_ids,
             msg: r.msg,
         });
         prev_us = t_us;
@@ -472,6 +565,130 @@ mod tests {
         let text = flow_text(&f);
         assert!(text.starts_with("2026-12-01T08:00:00.000100+00:00 UDP 192.0.2.1:5060 -> 127.0.0.1:5060 (+0.000000 s)\nINVITE sip:bob@x SIP/2.0\r\n"), "{text}");
         assert!(text.contains("\n\n2026-12-01T08:00:00.000350+00:00 UDP 127.0.0.1:5060 -> 192.0.2.1:5060 (+0.000250 s)\nSIP/2.0 100 Trying\r\n"), "{text}");
+    }
+
+    /// A message with its CSeq, as the replies' matching needs.
+    fn sip(first: &str, cseq: &str) -> String {
+        format!("{first}\r\nCall-ID: c1\r\nCSeq: {cseq}\r\nContent-Length: 0\r\n\r\n")
+    }
+
+    #[test]
+    fn tcp_port_zero_goes_on_the_kamailio_socket_it_stands_for() {
+        // A TCP call as Kamailio 5.6.3 stored it (lab, PostgreSQL, core tracing): replies
+        // from the UAS on the connection Kamailio opened have `toip` port 0, the relayed
+        // ACK and BYE show the RPC listener (35071) as their source.
+        let (uac, k, rpc, uas, zero) = (
+            "tcp:127.0.0.1:22604",
+            "tcp:127.0.0.1:35060",
+            "tcp:127.0.0.1:35071",
+            "tcp:127.0.0.1:35161",
+            "tcp:127.0.0.1:0",
+        );
+        let inv = sip("INVITE sip:bob@x SIP/2.0", "1 INVITE");
+        let ringing = sip("SIP/2.0 180 Ringing", "1 INVITE");
+        let ok = sip("SIP/2.0 200 OK", "1 INVITE");
+        let ack = sip("ACK sip:bob@x SIP/2.0", "1 ACK");
+        let bye = sip("BYE sip:bob@x SIP/2.0", "2 BYE");
+        let bye_ok = sip("SIP/2.0 200 OK", "2  BYE");
+        let rows = vec![
+            row(1, 10, uac, k, "in", "", &inv),
+            row(2, 20, k, uas, "out", "", &inv),
+            row(3, 30, uas, zero, "in", "", &ringing),
+            row(4, 40, k, uac, "out", "", &ringing),
+            row(5, 50, uas, zero, "in", "", &ok),
+            row(6, 60, uac, k, "in", "", &ack),
+            row(7, 70, rpc, uas, "out", "", &ack),
+            row(8, 80, uac, k, "in", "", &bye),
+            row(9, 90, rpc, uas, "out", "", &bye),
+            row(10, 100, uas, zero, "in", "", &bye_ok),
+        ];
+        let f = flow_of(&["c1".into()], rows.clone(), false);
+        let labels: Vec<(&str, bool)> = f.endpoints.iter().map(|e| (e.label.as_str(), e.kamailio)).collect();
+        // The RPC port is a port of its own; port 0 is no column.
+        assert_eq!(
+            labels,
+            [
+                ("127.0.0.1:22604", false),
+                ("127.0.0.1:35060", true),
+                ("127.0.0.1:35161", false),
+                ("127.0.0.1:35071", true)
+            ]
+        );
+        let pairs: Vec<(i64, usize, usize)> = f.messages.iter().map(|m| (m.id, m.from, m.to)).collect();
+        // Each reply arrives on the socket its request left from: the INVITE's answers at
+        // 35060, the BYE's 200 at 35071 (its CSeq spaced differently).
+        assert_eq!(
+            pairs,
+            [
+                (1, 0, 1),
+                (2, 1, 2),
+                (3, 2, 1),
+                (4, 1, 0),
+                (5, 2, 1),
+                (6, 0, 1),
+                (7, 3, 2),
+                (8, 0, 1),
+                (9, 3, 2),
+                (10, 2, 3)
+            ]
+        );
+        // So a reply is in the TCP stream of its request in the PCAP: the same two sockets.
+        let sockets = |m: &FlowMessage| {
+            let (a, b) = (&f.endpoints[m.from], &f.endpoints[m.to]);
+            let mut s = [socket(a, b), socket(b, a)];
+            s.sort();
+            s
+        };
+        assert_eq!(sockets(&f.messages[2]), sockets(&f.messages[1]));
+        assert_eq!(sockets(&f.messages[9]), sockets(&f.messages[8]));
+
+        // Without the request: the one socket that talked with that peer, else the
+        // flow's one socket of that address.
+        let info_ok = sip("SIP/2.0 200 OK", "9 INFO");
+        let other = "tcp:127.0.0.1:40000";
+        let f = flow_of(
+            &["c1".into()],
+            vec![
+                row(1, 10, k, uas, "out", "", &inv),
+                row(2, 20, rpc, other, "out", "", &bye),
+                row(3, 30, uas, zero, "in", "", &info_ok),
+            ],
+            false,
+        );
+        assert_eq!(f.endpoints.len(), 4);
+        assert_eq!((f.messages[2].from, f.messages[2].to), (1, 0));
+        let f = flow_of(
+            &["c1".into()],
+            vec![row(1, 10, uac, k, "in", "", &inv), row(2, 20, uas, zero, "in", "", &info_ok)],
+            false,
+        );
+        assert_eq!(f.endpoints.len(), 3);
+        assert_eq!((f.messages[1].from, f.messages[1].to), (2, 1));
+        // Two sockets of that address and neither sent the request: port unknown, a column
+        // of its own; another address or protocol is no candidate.
+        let rows = vec![
+            row(1, 10, k, uas, "out", "", &ack),
+            row(2, 20, rpc, uas, "out", "", &bye),
+            row(3, 30, uas, zero, "in", "", &sip("SIP/2.0 200 OK", "3 INFO")),
+            row(4, 40, "tcp:[::1]:5070", "tcp:::1:0", "in", "", &ok),
+            row(5, 50, "udp:127.0.0.1:5070", "udp:127.0.0.1:0", "in", "", &ok),
+        ];
+        let f = flow_of(&["c1".into()], rows, false);
+        let labels: Vec<&str> = f.endpoints.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "127.0.0.1:35060",
+                "127.0.0.1:35161",
+                "127.0.0.1:35071",
+                "127.0.0.1 (port unknown)",
+                "[::1]:5070",
+                "[::1] (port unknown)",
+                "127.0.0.1:5070",
+                "127.0.0.1 (port unknown)"
+            ]
+        );
+        assert_eq!((f.endpoints[3].port, f.endpoints[3].kamailio), (Some(0), true));
     }
 
     #[test]
