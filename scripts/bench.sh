@@ -20,7 +20,11 @@
 # databases), POST /traces/cleanup (30 days) while a writer inserts a row every 10 ms:
 # rows/s, the writer's worst/p99 insert, exactness at the source. Full size: 5,000,000
 # rows over 45 days (~1.7M older than 30 days); --smoke: 50,000.
-# Env: BENCH_TRACE_ROWS, BENCH_TRACE_DAYS, BENCH_TRACE_RESEED=1, BENCH_TRACE=0 (skip it).
+# Then the SIP trace benchmark (tests/benches/siptrace_bench.rs, tests/output/bench-siptrace.md)
+# on the same seeded sip_trace: page 1, a page at depth 1M (kamscope's keyset cursor), each
+# filter next to the same SQL, one message, a call's flow (p50) and its PCAP, without and
+# with `kamscope db indexes --apply`.
+# Env: BENCH_TRACE_ROWS, BENCH_TRACE_DAYS, BENCH_TRACE_RESEED=1, BENCH_TRACE=0 (skip both).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 if [[ "${1:-}" == --smoke ]]; then
@@ -40,7 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "bench 1/5 Installing the lab and Rust"
+step "bench 1/6 Installing the lab and Rust"
 lab/install.sh || fail "installing the lab packages"
 ensure_rust
 
@@ -57,23 +61,26 @@ for b in "${backends[@]}"; do
     fi
 done
 
-step "bench 2/5 Building kamscope and the benchmark (release)"
+step "bench 2/6 Building kamscope and the benchmark (release)"
 # One build for both: built apart, the two selections unify dependency features
 # differently and half of the release build would be done twice.
-cargo build --release -p kamscope-server -p kamscope-acceptance --bin kamscope --bench api_vs_raw --bench cdr_bench --bench cleanup_bench \
+cargo build --release -p kamscope-server -p kamscope-acceptance --bin kamscope --bench api_vs_raw --bench cdr_bench --bench cleanup_bench --bench siptrace_bench \
     || fail "building kamscope and the benchmark"
 
-step "bench 3/5 Running on: ${backends[*]} ($BENCH_USERS registrations, $BENCH_CALLS calls, $BENCH_ROUNDS rounds)"
+step "bench 3/6 Running on: ${backends[*]} ($BENCH_USERS registrations, $BENCH_CALLS calls, $BENCH_ROUNDS rounds)"
 BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
     cargo bench -p kamscope-acceptance --bench api_vs_raw || fail "benchmark"
 
 if [[ "${BENCH_CDR:-1}" != 0 ]]; then
-step "bench 4/5 CDRs on: ${backends[*]} (${BENCH_CDR_ACC:-1000000} acc + ${BENCH_CDR_MISSED:-200000} missed_calls rows, without and with the recommended indexes)"
+step "bench 4/6 CDRs on: ${backends[*]} (${BENCH_CDR_ACC:-1000000} acc + ${BENCH_CDR_MISSED:-200000} missed_calls rows, without and with the recommended indexes)"
 BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
     cargo bench -p kamscope-acceptance --bench cdr_bench || fail "CDR benchmark"
 fi
 
 [[ "${BENCH_TRACE:-1}" == 0 ]] && exit 0
-step "bench 5/5 SIP trace cleanup on: ${backends[*]} (${BENCH_TRACE_ROWS:-5000000} sip_trace rows, a writer every 10 ms)"
+step "bench 5/6 SIP trace cleanup on: ${backends[*]} (${BENCH_TRACE_ROWS:-5000000} sip_trace rows, a writer every 10 ms)"
 BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
     cargo bench -p kamscope-acceptance --bench cleanup_bench || fail "SIP trace cleanup benchmark"
+step "bench 6/6 SIP trace search, flow and PCAP on: ${backends[*]} (${BENCH_TRACE_ROWS:-5000000} sip_trace rows, without and with the recommended indexes)"
+BENCH_KAMSCOPE_BIN="$ROOT/target/release/kamscope" BENCH_BACKENDS="$(IFS=,; echo "${backends[*]}")" \
+    cargo bench -p kamscope-acceptance --bench siptrace_bench || fail "SIP trace benchmark"

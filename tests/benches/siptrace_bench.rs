@@ -400,14 +400,14 @@ async fn phase(bin: &Path, s: &Seeded, rounds: usize, indexed: bool, out: &mut S
             None,
         ),
         (
-            format!("from_ip=udp:{ua_port}"),
-            format!("&from_ip={}", urlencode(&format!("udp:{ua_port}"))),
+            format!("from_ip=udp:{ua_port} + 1 day"),
+            format!("&from_ip={}{day}", urlencode(&format!("udp:{ua_port}"))),
             ip("fromip", &format!("udp:{ua_port}"))?,
             None,
         ),
         (
-            format!("from_ip={ua_port} (any proto)"),
-            format!("&from_ip={}", urlencode(&ua_port)),
+            format!("from_ip={ua_port} (any proto) + 1 day"),
+            format!("&from_ip={}{day}", urlencode(&ua_port)),
             ip("fromip", &ua_port)?,
             None,
         ),
@@ -605,7 +605,8 @@ async fn bench_backend(
             .env("KAMSCOPE_REPORT_TIMEZONE", "Asia/Shanghai"),
         "kamscope db indexes --apply",
     )?;
-    let created: Vec<&str> = text.lines().filter(|l| l.contains("sip_trace")).map(str::trim).collect();
+    let created: Vec<&str> =
+        text.lines().map(str::trim).filter(|l| l.starts_with("created") && l.contains("sip_trace")).collect();
     if created.is_empty() {
         let _ = writeln!(out, "\n`kamscope db indexes` recommends no index on sip_trace: no second phase.");
     } else {
