@@ -406,7 +406,39 @@ pub async fn list_traces(
 pub async fn trace_message(
     id: i64,
 ) -> Result<kamscope_api_types::siptrace::TraceMessage, ApiError> {
-    get_json(&format!("/api/v1/traces/{id}")).await
+    use kamscope_api_types::siptrace::{SipHeader, TraceItem, TraceMessage};
+    // TraceMessage flattens its item, and serde's flatten brings its buffering machinery
+    // into the wasm; the item and the text are read from the same JSON apart instead
+    // (the struct literal below still breaks the build when TraceMessage changes).
+    #[derive(serde::Deserialize)]
+    struct Text {
+        msg: String,
+        headers: Vec<SipHeader>,
+        body: String,
+        has_sdp: bool,
+    }
+    let resp = Request::get(&format!("/api/v1/traces/{id}"))
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !resp.ok() {
+        return Err(problem(resp).await);
+    }
+    let json = resp
+        .text()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let decode = |e: serde_json::Error| ApiError::Decode(e.to_string());
+    let item: TraceItem = serde_json::from_str(&json).map_err(decode)?;
+    let t: Text = serde_json::from_str(&json).map_err(decode)?;
+    Ok(TraceMessage {
+        item,
+        msg: t.msg,
+        headers: t.headers,
+        body: t.body,
+        has_sdp: t.has_sdp,
+    })
 }
 
 /// The call flow of one or more Call-IDs (the legs of one call) in `format`:
