@@ -91,7 +91,7 @@ macro_rules! siptrace_keys {
         TrCompareTitle => "比较两条消息", "Two messages compared";
         TrDiffLegend => "标记的行只出现在其中一条消息中或内容不同。", "Marked lines differ or are in one message only.";
         TrDiffSame => "两条消息内容相同。", "The two messages are the same.";
-        TrDiffCount => "{n} 行不同", "{n} lines differ";
+        TrDiffCount => "不同的行：{n}", "Lines that differ: {n}";
         TrCompareClose => "结束比较", "End the comparison";
 
         // Links from other pages (dialogs, CDRs)

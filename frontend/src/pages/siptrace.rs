@@ -985,7 +985,7 @@ fn compare_view(
         i18n.t(K::TrDiffSame).to_string()
     } else {
         format!(
-            "{} {}",
+            "{} · {}",
             i18n.f(K::TrDiffCount, &[("n", &differ.to_string())]),
             i18n.t(K::TrDiffLegend)
         )
