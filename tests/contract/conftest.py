@@ -36,7 +36,8 @@ def _generate_client():
     env = dict(os.environ, PATH=f"{bindir}:{os.environ.get('PATH', '')}")  # its ruff post-hook
     run = subprocess.run(
         [bindir / "openapi-python-client", "generate", "--path", str(SPEC),
-         "--output-path", str(out), "--meta", "none", "--overwrite"],
+         "--output-path", str(out), "--meta", "none", "--overwrite",
+         "--config", str(Path(__file__).parent / "client-config.yaml")],
         capture_output=True, text=True, env=env,
     )
     log = run.stdout + run.stderr

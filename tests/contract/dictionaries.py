@@ -1,4 +1,4 @@
-"""Writes the names a lab really has (users, contacts, calls, its node) as libFuzzer
+"""Writes the names a lab really has (users, contacts, calls and their Call-IDs, its node) as libFuzzer
 dictionaries for schemathesis (tests/contract/schemathesis.toml [dictionaries]), so that
 generated requests also name things that exist, not only random ones that answer 404.
 Usage: dictionaries.py <Kamailio RPC URL> <node name> <directory>"""
@@ -37,6 +37,8 @@ def main(url, node, directory):
     write(directory, "contact", contacts)
     write(directory, "dialog_ids", [d["h_entry"] for d in calls] + [d["h_id"] for d in calls])
     write(directory, "node", [node])
+    # Their Call-IDs are in sip_trace too (the lab traces every call), so flows are found.
+    write(directory, "call_id", [d["call-id"] for d in calls])
 
 
 if __name__ == "__main__":

@@ -358,11 +358,29 @@ pub struct TraceQuery {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct TraceCallQuery {
     /// A Call-ID, repeated for each leg: `call_id=a&call_id=b` (1 to 10).
-    #[cfg_attr(feature = "openapi", param(min_items = 1, max_items = 10, explode = true, style = Form))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(value_type = Vec<CallIdValue>, inline, min_items = 1, max_items = 10, explode = true, style = Form)
+    )]
     pub call_id: Vec<String>,
     /// `json` (default), `text` or `pcap`.
     pub format: Option<crate::siptrace::TraceFormat>,
 }
+
+/// A Call-ID in a query: never empty (an empty `call_id=` is a 400, as everywhere).
+#[cfg(feature = "openapi")]
+pub struct CallIdValue;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for CallIdValue {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for CallIdValue {}
 
 impl TraceCallQuery {
     /// `call_id=a&call_id=b&format=pcap` (serde_urlencoded writes no repeated keys).
