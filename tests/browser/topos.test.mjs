@@ -201,11 +201,12 @@ test("the topos page lists topos_d and topos_t with both sides' contacts, filter
   }
   await shot(page, "topos-transactions-en.png");
 
-  // The trace link opens the SIP trace page for that Call-ID, inside the app.
+  // The trace link opens that Call-ID's call flow (the SIP trace ladder), inside the app.
   const href = await page.getAttribute(`${sel("topos-transaction-row")} ${sel("trace-link")}`, "href");
   assert.equal(href, tx[0].trace_link);
   await page.click(`${sel("topos-transaction-row")} ${sel("trace-link")}`);
   await page.waitForSelector(sel("page-siptrace"));
+  await page.waitForSelector(sel("flow"));
   assert.equal((await page.textContent(`${sel("siptrace-call-id")} ${sel("call-id")}`)).trim(), d.a_callid);
   await page.goBack();
   await page.waitForSelector(sel("page-topos"));

@@ -275,7 +275,7 @@ async fn cleanup_end_to_end(backend: Backend) {
     let (items, _) = app.all_pages(&format!("/api/v1/topos/dialogs?call_id={}&limit=1", urlencode(&call))).await;
     assert_eq!(items.iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>(), ids);
     assert!(items[0]["as_contact"].as_str().unwrap().contains("atpsh-"), "{}", items[0]);
-    assert_eq!(items[0]["trace_link"].as_str().unwrap(), format!("/kamailio/siptrace?call_id={}", urlencode(&call)));
+    assert_eq!(items[0]["trace_link"].as_str().unwrap(), format!("/kamailio/siptrace?flow={}", urlencode(&call)));
     let n_t = count(&k, "SELECT COUNT(*) FROM topos_t").await as usize;
     let (all_t, _) = app.all_pages("/api/v1/topos/transactions?limit=7").await;
     assert_eq!(all_t.len(), n_t);

@@ -37,7 +37,7 @@ pub trait ToposDb: Send + Sync {
 /// The UI's SIP trace flow of a call.
 fn trace_link(call_id: &str) -> String {
     let enc: String = form_urlencoded_byte_serialize(call_id);
-    format!("/kamailio/siptrace?call_id={enc}")
+    format!("/kamailio/siptrace?flow={enc}")
 }
 
 fn form_urlencoded_byte_serialize(s: &str) -> String {
@@ -162,6 +162,6 @@ impl ToposDb for KamailioDb {
 mod tests {
     #[test]
     fn trace_links_encode_the_call_id() {
-        assert_eq!(super::trace_link("a b/c%d@e;f"), "/kamailio/siptrace?call_id=a%20b%2Fc%25d%40e%3Bf");
+        assert_eq!(super::trace_link("a b/c%d@e;f"), "/kamailio/siptrace?flow=a%20b%2Fc%25d%40e%3Bf");
     }
 }
