@@ -5,7 +5,7 @@
 //!
 //! So a batch goes as several statements, each sized to take about [`BUDGET`] (the size
 //! follows what the last statements took: rows differ in size, machines in speed), with
-//! [`GAP`] between them for the writers that waited.
+//! a pause between them long enough for the writers that waited ([`gap_after`]).
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -19,9 +19,10 @@ use crate::{Backend, DbError, KamailioDb};
 
 /// What one DELETE statement should take: a writer waits at most about this long.
 pub const BUDGET: Duration = Duration::from_millis(50);
-/// The pause between two statements of a batch. Longer than the sleep a waiting SQLite
-/// writer's busy handler is in after waiting a statement's time (SQLite's backoff: 1, 2,
-/// 5, 10, 15, 20, 25, 25 ... ms), so it gets the lock before the next statement.
+/// The shortest pause between two statements of a batch: longer than the sleep a waiting
+/// SQLite writer's busy handler is in after waiting a statement's budget (SQLite's
+/// backoff: 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, then 100 ms), so it gets the lock
+/// before the next statement. See [`gap_after`].
 pub const GAP: Duration = Duration::from_millis(30);
 const MIN_STEP: u64 = 100;
 const MAX_STEP: u64 = 50_000;
@@ -33,6 +34,19 @@ static STEP: AtomicU64 = AtomicU64::new(1_000);
 fn next_step(current: u64, rows: u64, took: Duration) -> u64 {
     let aimed = (rows as f64 * BUDGET.as_secs_f64() / took.as_secs_f64().max(1e-4)) as u64;
     aimed.clamp(current / 4, current * 2).clamp(MIN_STEP, MAX_STEP)
+}
+
+/// The pause after a statement that took `took`: a writer that waited all that time is
+/// in one of the busy handler's longer sleeps, and a pause shorter than that sleep lets
+/// the next statement take the lock first, again and again (one missed pause after a slow
+/// statement made a 690 ms wait). Longer than that sleep, the writer always gets in.
+pub fn gap_after(took: Duration) -> Duration {
+    // sqlite3's default busy handler: the sleep that begins after waiting `totals[i]` ms.
+    const DELAYS: [u64; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
+    const TOTALS: [u64; 12] = [0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228];
+    let waited = took.as_millis() as u64;
+    let sleeping = TOTALS.iter().zip(DELAYS).filter(|(t, _)| **t <= waited).map(|(_, d)| d).last().unwrap_or(1);
+    GAP.max(Duration::from_millis(sleeping + 5))
 }
 
 #[async_trait]
@@ -88,9 +102,10 @@ impl CleanupDb for KamailioDb {
                 // The last rows: that statement also looked for more, its time says little.
                 break;
             }
-            STEP.store(next_step(current, n, t.elapsed()), Ordering::Relaxed);
+            let took = t.elapsed();
+            STEP.store(next_step(current, n, took), Ordering::Relaxed);
             if removed < batch {
-                tokio::time::sleep(GAP).await;
+                tokio::time::sleep(gap_after(took)).await;
             }
         }
         Ok(removed)
@@ -209,6 +224,16 @@ mod tests {
         assert_eq!(next_step(1_000, 10, ms(1)), 500);
         assert_eq!(next_step(100, 100, ms(10_000)), MIN_STEP);
         assert_eq!(next_step(MAX_STEP, MAX_STEP, ms(1)), MAX_STEP);
+    }
+
+    #[test]
+    fn the_pause_outlasts_a_waiting_writers_sleep() {
+        let ms = Duration::from_millis;
+        assert_eq!(gap_after(ms(40)), GAP);
+        assert_eq!(gap_after(ms(120)), GAP);
+        // Waited 150 ms: sleeping 50 ms; 400 ms: 100 ms.
+        assert_eq!(gap_after(ms(150)), ms(55));
+        assert_eq!(gap_after(ms(400)), ms(105));
     }
 
     #[tokio::test]
