@@ -26,7 +26,7 @@ pub use connection::{Backend, DbConfig, DbError, KamailioDb};
 pub use dialog::{CdrRecordFilter, DialogDb, DialogFilter};
 pub use msilo::{MsiloDb, SiloFilter};
 pub use newest::TimeCursor;
-pub use siptrace::{AddrMatch, SiptraceDb, TraceFilter, TraceKey, TraceRow};
 pub use presence::{PresenceDb, PresenceTable, PresentityFilter, WatcherFilter};
+pub use siptrace::{AddrMatch, SiptraceDb, TraceFilter, TraceKey, TraceRow};
 pub use topos::{ToposDb, ToposFilter};
 pub use usrloc::{LocationCursor, LocationQuery, UsrlocDb};

@@ -11,8 +11,8 @@ use crate::jobs::{JobRunner, MemoryJobStore};
 use crate::services::usrloc::AorPolicy;
 use crate::services::{
     Acc, AccService, AuditLog, CleanupService, Cleanups, DialogService, Dialogs, Monitoring, MonitoringService, Msilo,
-    MsiloService, Node, Nodes, Presence, PresenceService, Siptrace, SiptraceService, Topos, ToposService, TracingAudit, Usrloc,
-    UsrlocService,
+    MsiloService, Node, Nodes, Presence, PresenceService, Siptrace, SiptraceService, Topos, ToposService, TracingAudit,
+    Usrloc, UsrlocService,
 };
 pub use crate::services::{DbProbe, KamailioNode, KamailioTables};
 

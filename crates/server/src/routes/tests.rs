@@ -439,7 +439,16 @@ async fn offline_messages_page_delete_and_only_expired_ones_are_cleaned() {
 
 /// A `sip_trace` row `secs_ago` seconds before now, as the fake database holds it.
 #[allow(clippy::too_many_arguments)]
-fn trace_row(id: i64, secs_ago: i64, us: i64, callid: &str, from: &str, to: &str, dir: &str, msg: &str) -> kamscope_db::TraceRow {
+fn trace_row(
+    id: i64,
+    secs_ago: i64,
+    us: i64,
+    callid: &str,
+    from: &str,
+    to: &str,
+    dir: &str,
+    msg: &str,
+) -> kamscope_db::TraceRow {
     let secs = chrono::Utc::now().timestamp() - secs_ago;
     let time = chrono::DateTime::from_timestamp(secs, 0).unwrap().fixed_offset() + chrono::Duration::microseconds(us);
     let status = msg.strip_prefix("SIP/2.0 ").map(|s| s[..3].to_string()).unwrap_or_default();
@@ -540,11 +549,14 @@ async fn trace_search_filters_reach_the_database_as_stored_forms() {
     let filters = db.trace_filters.clone();
     let state = fake_state(db, &[("kamailio", users())]);
     let last = || filters.lock().unwrap().last().cloned().unwrap();
-    let (status, p, ..) = call(&state, get("/api/v1/traces?from_ip=%5B2001:db8::1%5D:5060&status=486&direction=out")).await;
+    let (status, p, ..) =
+        call(&state, get("/api/v1/traces?from_ip=%5B2001:db8::1%5D:5060&status=486&direction=out")).await;
     assert_eq!(status, 200, "{p}");
     let f = last();
     let Some(kamscope_db::AddrMatch::Exact(forms)) = &f.from_ip else { panic!("{f:?}") };
-    assert!(forms.contains(&"udp:2001:db8::1:5060".to_string()) && forms.contains(&"tcp:[2001:db8::1]:5060".to_string()));
+    assert!(
+        forms.contains(&"udp:2001:db8::1:5060".to_string()) && forms.contains(&"tcp:[2001:db8::1]:5060".to_string())
+    );
     assert_eq!((f.status.as_deref(), f.direction.as_deref()), (Some("486"), Some("out")));
     // Even with a port an address search is windowed (fromip's index is not in time order).
     assert_eq!(f.to.unwrap() - f.from.unwrap(), chrono::Duration::hours(1));
@@ -575,7 +587,11 @@ async fn trace_search_errors_name_the_parameter() {
         ("cursor=bogus", "cursor", "next_cursor"),
         ("calid=x", "calid", "not a parameter"),
         ("call_id=", "call_id", "empty"),
-        (&format!("from={}&to={}", ago(chrono::Duration::hours(1)), ago(chrono::Duration::hours(2))), "to", "after `from`"),
+        (
+            &format!("from={}&to={}", ago(chrono::Duration::hours(1)), ago(chrono::Duration::hours(2))),
+            "to",
+            "after `from`",
+        ),
         (&format!("method=BYE&from={}", ago(chrono::Duration::days(8))), "from", "168 hours on sqlite"),
         (&format!("to_ip=::1&from={}", ago(chrono::Duration::days(-10))), "from", "not before"),
     ] {
@@ -585,12 +601,17 @@ async fn trace_search_errors_name_the_parameter() {
         assert!(d.starts_with(&format!("Query parameter `{param}`")) && d.contains(words), "{q}: {d}");
     }
     // A week is allowed on SQLite, two days at most on MariaDB.
-    let week = format!("/api/v1/traces?method=BYE&from={}", ago(chrono::Duration::days(7) - chrono::Duration::minutes(1)));
+    let week =
+        format!("/api/v1/traces?method=BYE&from={}", ago(chrono::Duration::days(7) - chrono::Duration::minutes(1)));
     assert_eq!(call(&state, get(&week)).await.0, 200);
-    let mysql = fake_state(FakeDb { backend: Some(kamscope_db::Backend::Mysql), ..Default::default() }, &[("kamailio", users())]);
+    let mysql = fake_state(
+        FakeDb { backend: Some(kamscope_db::Backend::Mysql), ..Default::default() },
+        &[("kamailio", users())],
+    );
     let (status, p, ..) = call(&mysql, get(&week)).await;
     assert!(status == 400 && detail(&p).contains("48 hours on mysql"), "{p}");
-    let (status, p, ..) = call(&mysql, get(&format!("/api/v1/traces?method=BYE&from={}", ago(chrono::Duration::days(1))))).await;
+    let (status, p, ..) =
+        call(&mysql, get(&format!("/api/v1/traces?method=BYE&from={}", ago(chrono::Duration::days(1))))).await;
     assert_eq!((status, p["window"]["max_seconds"].as_u64()), (200, Some(2 * 86400)), "{p}");
     let down = fake_state(FakeDb { down: true, ..Default::default() }, &[("kamailio", users())]);
     for uri in ["/api/v1/traces", "/api/v1/traces/1", "/api/v1/traces/calls/x"] {
@@ -600,7 +621,10 @@ async fn trace_search_errors_name_the_parameter() {
 
 #[actix_web::test]
 async fn one_trace_message_parsed_or_404() {
-    let state = fake_state(trace_db(vec![trace_row(7, 10, 42, "x", "udp:192.0.2.1:5060", "udp:127.0.0.1:5060", "in", T_INVITE)]), &[("kamailio", users())]);
+    let state = fake_state(
+        trace_db(vec![trace_row(7, 10, 42, "x", "udp:192.0.2.1:5060", "udp:127.0.0.1:5060", "in", T_INVITE)]),
+        &[("kamailio", users())],
+    );
     let (status, m, ..) = call(&state, get("/api/v1/traces/7")).await;
     assert_eq!(status, 200, "{m}");
     assert_eq!(m["msg"], T_INVITE);
@@ -638,7 +662,10 @@ async fn a_call_flow_through_a_percent_encoded_path_and_its_exports() {
     let ids: Vec<i64> = flow["messages"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [1, 3], "the traced_user copy is shown once");
     assert_eq!(flow["messages"][0]["also_ids"], json!([2]));
-    assert_eq!((flow["messages"][1]["delta_prev_us"].as_i64(), flow["messages"][1]["from"].as_u64()), (Some(800), Some(2)));
+    assert_eq!(
+        (flow["messages"][1]["delta_prev_us"].as_i64(), flow["messages"][1]["from"].as_u64()),
+        (Some(800), Some(2))
+    );
     let ends: Vec<(String, bool)> = flow["endpoints"]
         .as_array()
         .unwrap()
@@ -660,7 +687,10 @@ async fn a_call_flow_through_a_percent_encoded_path_and_its_exports() {
     assert_eq!(status, 200);
     assert_eq!(hv(&headers, "content-type"), "text/plain; charset=utf-8");
     assert!(hv(&headers, "content-disposition").contains("filename=\"a_b__c_d_e_f.txt\""), "{headers:?}");
-    assert!(text.contains(" UDP 192.0.2.1:5060 -> 127.0.0.1:5060 (+0.000000 s)\nINVITE sip:bob@127.0.0.1 SIP/2.0\r\n"), "{text}");
+    assert!(
+        text.contains(" UDP 192.0.2.1:5060 -> 127.0.0.1:5060 (+0.000000 s)\nINVITE sip:bob@127.0.0.1 SIP/2.0\r\n"),
+        "{text}"
+    );
     assert!(text.contains(" TCP 127.0.0.1:5060 -> [::1]:5070 (+0.000800 s)\n"), "{text}");
     let (_, _, h2, text2) = call(&state, get(&format!("/api/v1/traces/calls/{enc}?format=text"))).await;
     assert_eq!((hv(&h2, "content-type"), text2), ("text/plain; charset=utf-8", text));
@@ -682,7 +712,11 @@ async fn a_call_flow_through_a_percent_encoded_path_and_its_exports() {
         ("/api/v1/traces/calls?call_id=nope&call_id=nix", 404, "\"nix\""),
         ("/api/v1/traces/calls", 400, "`call_id`"),
         ("/api/v1/traces/calls?call_id=", 400, "`call_id`"),
-        (&format!("/api/v1/traces/calls?{}", (0..11).map(|i| format!("call_id={i}")).collect::<Vec<_>>().join("&")), 400, "`call_id`"),
+        (
+            &format!("/api/v1/traces/calls?{}", (0..11).map(|i| format!("call_id={i}")).collect::<Vec<_>>().join("&")),
+            400,
+            "`call_id`",
+        ),
         ("/api/v1/traces/calls?call_id=leg-2&format=xml", 400, "`format`"),
         ("/api/v1/traces/calls?call_id=leg-2&cid=1", 400, "`cid`"),
         ("/api/v1/traces/calls/leg-2?format=xml", 400, "`format`"),
