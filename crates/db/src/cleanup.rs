@@ -45,7 +45,7 @@ pub fn gap_after(took: Duration) -> Duration {
     const DELAYS: [u64; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
     const TOTALS: [u64; 12] = [0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228];
     let waited = took.as_millis() as u64;
-    let sleeping = TOTALS.iter().zip(DELAYS).filter(|(t, _)| **t <= waited).map(|(_, d)| d).last().unwrap_or(1);
+    let sleeping = TOTALS.iter().zip(DELAYS).filter(|(t, _)| **t <= waited).map(|(_, d)| d).next_back().unwrap_or(1);
     GAP.max(Duration::from_millis(sleeping + 5))
 }
 

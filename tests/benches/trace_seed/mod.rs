@@ -764,7 +764,6 @@ pub async fn drop_extra_indexes(b: Backend, db: &sea_orm::DatabaseConnection) ->
 const PORTS: std::ops::Range<u16> = 32100..32110;
 
 /// The release binary as its own process; no Kamailio (these endpoints read the database).
-
 pub struct Kamscope {
     pub child: std::process::Child,
     pub address: String,
