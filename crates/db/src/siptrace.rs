@@ -10,10 +10,8 @@
 //! Kamailio's schema indexes `time_stamp` alone. PostgreSQL (incremental sort) and
 //! SQLite ("temp b-tree for right part of ORDER BY") walk it and sort only within equal
 //! `time_stamp`s, stopping at the limit; MariaDB sorts every matching row instead (5.9 s
-//! for page 1 at 5M rows, measured). So on MariaDB a page takes two steps that need
-//! only that index: the `time_stamp` of the (limit+1)-th row in the single-column order
-//! (an index walk), then the page among rows with `time_stamp >=` that value (a bounded
-//! range, a small sort). Same rows as one query: all of its page lies in that range.
+//! for page 1 at 5M rows, measured). So on MariaDB a page is read in the index's order,
+//! `time_stamp` alone, plus the rows of the last second it reached (see `mysql_page`).
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use sea_orm::sea_query::{Alias, Cond, Expr, Order, Query, SelectStatement};
@@ -186,21 +184,31 @@ impl KamailioDb {
         q
     }
 
-    /// MariaDB's step one of a page (see the module docs): the stored `time_stamp` of the
-    /// (limit+1)-th row newest first by `time_stamp` alone, or None when fewer rows match
-    /// (the page needs no floor). `>=` keeps all its ties, so the page lies above it.
-    async fn page_floor(&self, f: &TraceFilter, limit: u64, after: Option<TraceKey>) -> Result<Option<Value>, DbError> {
-        let t = Alias::new(TABLE);
-        let mut q = Query::select();
-        q.from(t.clone()).column((t.clone(), Alias::new("time_stamp")));
+    /// A page on MariaDB (see the module docs): the limit+1 newest rows by `time_stamp`
+    /// alone (the index's order), whose last `time_stamp` is the page's floor; every row
+    /// above the floor is among them, the floor's own second may be cut, so its rows come
+    /// whole from a second query (`time_stamp =` that value: an index lookup). The
+    /// caller's sort and limit make the page.
+    async fn mysql_page(&self, f: &TraceFilter, limit: u64, after: Option<TraceKey>) -> Result<Vec<TraceRow>, DbError> {
+        // `ts_at` is the column as stored here: bound back, no zone round trip moves it.
+        let raw = |r: &QueryResult| r.try_get::<Option<chrono::NaiveDateTime>>("", "ts_at").ok().flatten();
+        let mut q = self.trace_select();
         self.page_conds(&mut q, Kind::All, f, after);
-        q.order_by((t, Alias::new("time_stamp")), Order::Desc).limit(1).offset(limit);
-        let Some(r) = self.conn.query_one(self.db_backend().build(&q)).await? else {
-            return Ok(None);
+        q.order_by((Alias::new(TABLE), Alias::new("time_stamp")), Order::Desc).limit(limit + 1);
+        let rows = self.conn.query_all(self.db_backend().build(&q)).await?;
+        let floor = match rows.get(limit as usize).map(raw) {
+            Some(Some(floor)) => floor,
+            // No more rows than that: they are all.
+            None => return Ok(rows.iter().map(|r| self.trace_row(r)).collect()),
+            // A floor that does not decode (a zero date): the one-query page, slow but right.
+            Some(None) => return self.trace_rows(&self.page_query(Kind::All, f, limit, after)).await,
         };
-        // Bound back as stored: no zone round trip can move it. A value that does not
-        // decode (a zero date) leaves the page unbounded: slow, but the same rows.
-        Ok(r.try_get::<Option<chrono::NaiveDateTime>>("", "time_stamp").ok().flatten().map(Value::from))
+        let mut page: Vec<TraceRow> =
+            rows.iter().filter(|r| raw(r) != Some(floor)).map(|r| self.trace_row(r)).collect();
+        let mut q = self.page_query(Kind::All, f, limit, after);
+        q.and_where(self.ts().eq(floor));
+        page.extend(self.trace_rows(&q).await?);
+        Ok(page)
     }
 
     /// The filters and the cursor, as conditions every step of a page shares.
@@ -345,13 +353,11 @@ impl SiptraceDb for KamailioDb {
         };
         let mut rows = vec![];
         for &kind in kinds {
-            let mut q = self.page_query(kind, f, limit, after);
             if self.backend == Backend::Mysql {
-                if let Some(floor) = self.page_floor(f, limit, after).await? {
-                    q.and_where(self.ts().gte(floor));
-                }
+                rows.extend(self.mysql_page(f, limit, after).await?);
+            } else {
+                rows.extend(self.trace_rows(&self.page_query(kind, f, limit, after)).await?);
             }
-            rows.extend(self.trace_rows(&q).await?);
         }
         rows.sort_by_key(|r| std::cmp::Reverse(r.key));
         rows.truncate(limit as usize + 1);
