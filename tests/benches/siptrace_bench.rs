@@ -90,7 +90,8 @@ where
 // ---------------------------------------------------------------- raw SQL
 
 /// kamscope's SQL (crates/db/src/siptrace.rs), written out: the same columns,
-/// predicates, order and limit; on SQLite the REAL and the TEXT times as two queries.
+/// predicates, order and limit; on SQLite the REAL and the TEXT times as two queries, on
+/// MariaDB the newest rows by `time_stamp` alone, then the whole last second they reached.
 struct Sql {
     b: Backend,
     db: DatabaseConnection,
@@ -129,14 +130,15 @@ impl Sql {
         }
     }
 
-    /// kamscope's page query for one kind of time_stamp.
-    fn page_sql(&self, text: Option<bool>, w: &Where, win: Window, after: Option<Key>) -> (String, Vec<SqlValue>) {
+    /// kamscope's page predicates for one kind of time_stamp (the kind's own split left
+    /// out where a bound of its type implies it, as kamscope does).
+    fn page_where(&self, text: Option<bool>, w: &Where, win: Window, after: Option<Key>) -> Where {
         let mut sql = w.sql.clone();
         let mut values = w.values.clone();
         match text {
-            Some(false) => sql.insert(0, "time_stamp < ''".into()),
-            Some(true) => sql.insert(0, "time_stamp >= ''".into()),
-            None => {}
+            Some(false) if after.is_none() && win.1.is_none() => sql.insert(0, "time_stamp < ''".into()),
+            Some(true) if win.0.is_none() => sql.insert(0, "time_stamp >= ''".into()),
+            _ => {}
         }
         let t = text.unwrap_or(false);
         if let Some(from) = win.0 {
@@ -154,15 +156,15 @@ impl Sql {
             sql.push("(time_stamp < ? OR time_us < ? OR (time_us = ? AND id < ?))".into());
             values.extend([self.bound(t, at), k.us.into(), k.us.into(), k.id.into()]);
         }
-        let w = if sql.is_empty() { String::new() } else { format!(" WHERE {}", sql.join(" AND ")) };
-        (
-            format!(
-                "SELECT {} FROM sip_trace{w} ORDER BY time_stamp DESC, time_us DESC, id DESC LIMIT {}",
-                self.cols(),
-                LIMIT + 1
-            ),
-            values,
-        )
+        Where { sql, values }
+    }
+
+    /// kamscope's page query for one kind of time_stamp: ordered by (time_stamp,
+    /// time_us, id), or on MariaDB's first step by time_stamp alone.
+    fn page_sql(&self, w: &Where, by_second: bool) -> String {
+        let w = if w.sql.is_empty() { String::new() } else { format!(" WHERE {}", w.sql.join(" AND ")) };
+        let order = if by_second { "time_stamp DESC" } else { "time_stamp DESC, time_us DESC, id DESC" };
+        format!("SELECT {} FROM sip_trace{w} ORDER BY {order} LIMIT {}", self.cols(), LIMIT + 1)
     }
 
     async fn rows(&self, sql: &str, values: Vec<SqlValue>) -> anyhow::Result<Vec<QueryResult>> {
@@ -182,8 +184,23 @@ impl Sql {
         let mut keys = Vec::new();
         let kinds: &[Option<bool>] = if self.b == Backend::Sqlite { &[Some(false), Some(true)] } else { &[None] };
         for kind in kinds {
-            let (sql, values) = self.page_sql(*kind, w, win, after);
-            keys.extend(self.rows(&sql, values).await?.iter().map(|r| self.key(r)));
+            let w = self.page_where(*kind, w, win, after);
+            if self.b != Backend::Mysql {
+                keys.extend(self.rows(&self.page_sql(&w, false), w.values.clone()).await?.iter().map(|r| self.key(r)));
+                continue;
+            }
+            // kamscope's MariaDB page: the newest rows by time_stamp alone, then the
+            // whole last second they reached.
+            let rows = self.rows(&self.page_sql(&w, true), w.values.clone()).await?;
+            let raw = |r: &QueryResult| r.try_get::<NaiveDateTime>("", "ts_at").ok();
+            let Some(floor) = rows.get(LIMIT).map(raw) else {
+                keys.extend(rows.iter().map(|r| self.key(r)));
+                continue;
+            };
+            let floor = floor.context("a time_stamp that does not decode")?;
+            keys.extend(rows.iter().filter(|r| raw(r) != Some(floor)).map(|r| self.key(r)));
+            let w = w.and("time_stamp = ?", vec![floor.into()]);
+            keys.extend(self.rows(&self.page_sql(&w, false), w.values).await?.iter().map(|r| self.key(r)));
         }
         keys.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)));
         Ok(keys.into_iter().take(LIMIT).map(|k| k.2).collect())
