@@ -71,8 +71,14 @@ async fn presence_flow(k: &Kamailio, app: &TestApp) {
     let mode = k.presence_subs_db_mode;
     // PUBLISH: exactly the presentity rows the API shows.
     k.sipp("publish", &["alice"], &[]).await.unwrap();
+    // The row at the source first: a loaded MariaDB was once seen to show it only after
+    // the 200 OK had reached SIPp.
+    let rows = eventually(10, "the PUBLISH's presentity row", || async {
+        let rows = k.sql("SELECT id, username, domain, event, etag FROM presentity ORDER BY id").await.unwrap();
+        (!rows.is_empty()).then_some(rows)
+    })
+    .await;
     let (items, _) = app.all_pages("/api/v1/presence/presentities?limit=1").await;
-    let rows = k.sql("SELECT id, username, domain, event, etag FROM presentity ORDER BY id").await.unwrap();
     assert_eq!(ids(&items), rows.iter().map(|r| r[0].clone().unwrap().parse().unwrap()).collect::<Vec<i64>>());
     assert_eq!(items.len(), 1, "one PUBLISH, one presentity: {items:?}");
     let p = &items[0];
