@@ -207,7 +207,13 @@ async fn fresh_copy(s: &Seeded) -> anyhow::Result<(String, String)> {
         Backend::Sqlite => {
             let tmpl = s.file.as_ref().unwrap();
             // Everything of the template in its main file (a reader may have left a WAL).
-            run(Command::new("sqlite3").arg(tmpl).arg("PRAGMA wal_checkpoint(TRUNCATE);"), "checkpoint")?;
+            run(
+                Command::new("sqlite3")
+                    .args(["-cmd", ".timeout 10000"])
+                    .arg(tmpl)
+                    .arg("PRAGMA wal_checkpoint(TRUNCATE);"),
+                "checkpoint",
+            )?;
             let work = dir().join(format!("{WORK}.sqlite"));
             for ext in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{ext}", work.display()));

@@ -636,7 +636,8 @@ pub async fn seeded(b: Backend, size: TraceSize) -> anyhow::Result<Seeded> {
     let mut cmd = match b {
         Backend::Sqlite => {
             let mut c = Command::new("sqlite3");
-            c.arg(file.as_ref().unwrap())
+            c.args(["-cmd", ".timeout 10000"])
+                .arg(file.as_ref().unwrap())
                 .arg("PRAGMA synchronous=OFF;")
                 .arg(".mode ascii")
                 .arg(".import /dev/stdin sip_trace");
@@ -697,7 +698,11 @@ pub async fn seeded(b: Backend, size: TraceSize) -> anyhow::Result<Seeded> {
     match b {
         Backend::Sqlite => {
             run(
-                Command::new("sqlite3").arg(file.as_ref().unwrap()).arg("PRAGMA wal_checkpoint(TRUNCATE);"),
+                // sqlx may still be closing its connection: wait for the lock, as Kamailio would.
+                Command::new("sqlite3")
+                    .args(["-cmd", ".timeout 10000"])
+                    .arg(file.as_ref().unwrap())
+                    .arg("PRAGMA wal_checkpoint(TRUNCATE);"),
                 "checkpoint",
             )?;
         }
