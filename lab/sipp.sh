@@ -101,12 +101,28 @@ new_wd() { # new_wd <name> -> prints a fresh log dir (dirs older than a day are 
     mktemp -d "$LOGBASE/$(date +%H%M%S)-$1.XXXX"
 }
 
+# Ports Wireshark gives another protocol (udp.port/tcp.port in `tshark -G decodes`, e.g.
+# 20000 dnp3, 27950 quake3): it tries the lower port's dissector first, so a SIPp on one
+# of them would make a PCAP of the call decode as that protocol instead of SIP. Listed
+# once into the run dir (0.4 s); empty without tshark.
+claimed_ports() {
+    local f="$LAB_RUN/tshark-claimed-ports"
+    if [[ ! -s "$f" ]] && command -v tshark >/dev/null; then
+        tshark -G decodes 2>/dev/null | awk -F'\t' '$1 == "udp.port" || $1 == "tcp.port" { print " " $2 " " }' \
+            | sort -u >"$f.$$" && mv "$f.$$" "$f"
+    fi
+    cat "$f" 2>/dev/null | tr -d '\n'
+}
+
 # SIPp without -p binds 5060 (then 5061...) when free, which can squat a port a
-# Kamailio wants later: UACs get a random free port from 20000-29999 instead.
+# Kamailio wants later: UACs get a random free port from 20000-29999 instead (none that
+# Wireshark gives another protocol).
 free_udp_port() {
-    local p i
+    local p i claimed
+    claimed="$(claimed_ports)"
     for ((i = 0; i < 100; i++)); do
         p=$((20000 + RANDOM % 10000))
+        [[ "$claimed" == *" $p "* ]] && continue
         port_listening "$p" || { echo "$p"; return 0; }
     done
     die "no free $SIPP_TRANSPORT port found in 20000-29999"

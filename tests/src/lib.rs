@@ -130,10 +130,29 @@ pub fn free_port() -> u16 {
         // Kamailio's SIP port is also taken on [::1] (the lab's IPv6 listener), where
         // loopback has IPv6 at all.
         let free = |ip: &str| TcpListener::bind((ip, port)).is_ok() && UdpSocket::bind((ip, port)).is_ok();
-        if free("127.0.0.1") && (!ipv6_loopback() || free("::1")) {
+        if !wireshark_claims(port) && free("127.0.0.1") && (!ipv6_loopback() || free("::1")) {
             return port;
         }
     }
+}
+
+/// Whether Wireshark gives `port` to another protocol (`tshark -G decodes`: e.g. UDP 32000
+/// uaudp, TCP 30074 mrcpv2). It tries that dissector before SIP's, so a Kamailio there
+/// would make the PCAP tests read its calls as something else; lab/sipp.sh skips them too.
+fn wireshark_claims(port: u16) -> bool {
+    static CLAIMED: std::sync::OnceLock<std::collections::HashSet<u16>> = std::sync::OnceLock::new();
+    CLAIMED
+        .get_or_init(|| {
+            let out = std::process::Command::new("tshark").args(["-G", "decodes"]).output();
+            let text = out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+            text.lines()
+                .filter_map(|l| {
+                    let mut f = l.split('\t');
+                    matches!(f.next(), Some("udp.port" | "tcp.port")).then(|| f.next()?.parse().ok()).flatten()
+                })
+                .collect()
+        })
+        .contains(&port)
 }
 
 /// Whether loopback has `::1` (the lab's Kamailio listens there too; lab/kamailio.sh
