@@ -61,7 +61,7 @@ pub trait AccDb: Send + Sync {
     async fn calls_on(&self, date: NaiveDate) -> Result<CallsToday, DbError>;
     /// The same, with the figures per hour they add up from.
     async fn day_figures(&self, date: NaiveDate) -> Result<(CallsToday, Vec<HourFigures>), DbError>;
-    /// The same figures per hour of `date`.
+    /// The same figures per hour of `date`, counted afresh.
     async fn hours_on(&self, date: NaiveDate) -> Result<Vec<HourFigures>, DbError>;
     /// A page of `acc` or `missed_calls` rows, newest first by (time, id).
     async fn records(
@@ -139,7 +139,15 @@ impl RawSql {
     }
 }
 
-fn quote(backend: Backend, ident: &str) -> String {
+/// The smaller of two optional ids.
+fn min_of(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+pub(crate) fn quote(backend: Backend, ident: &str) -> String {
     match backend {
         Backend::Mysql => format!("`{ident}`"),
         _ => format!("\"{ident}\""),
@@ -247,8 +255,9 @@ impl AccDb for KamailioDb {
     }
 
     async fn day_figures(&self, date: NaiveDate) -> Result<(CallsToday, Vec<HourFigures>), DbError> {
-        // One pass per table over the day's rows: the day is the sum of its hours.
-        let hours = self.hours_on(date).await?;
+        // The day's closed hours are kept (crate::acc_hours), checked against the tables
+        // on every call; only the hours still open are counted again.
+        let hours = crate::acc_hours::day_hours(self, date).await?;
         let sum = |f: fn(&HourFigures) -> i64| hours.iter().map(f).sum::<i64>();
         let day = CallsToday {
             date,
@@ -262,81 +271,9 @@ impl AccDb for KamailioDb {
     }
 
     async fn hours_on(&self, date: NaiveDate) -> Result<Vec<HourFigures>, DbError> {
-        let (from, to) = self.day_bounds(date);
-        // The hour starts of this day in the reporting zone (23 or 25 on a DST change).
-        let mut starts = vec![from];
-        while let Some(next) = starts.last().map(|t| *t + chrono::Duration::hours(1)).filter(|t| *t < to) {
-            starts.push(next);
-        }
-        let mut figures: Vec<HourFigures> = starts
-            .iter()
-            .map(|s| HourFigures {
-                start: s.with_timezone(&self.zones.shown).fixed_offset(),
-                total: 0,
-                answered: 0,
-                failed: 0,
-                missed: 0,
-            })
-            .collect();
-        // Where every hour of the reporting zone starts on an hour of the stored form, each
-        // row's hour is integer arithmetic on its stored time: one grouped query over both
-        // tables that a (time, method, sip_code) index covers. Else (zones 30 or 45 minutes
-        // apart) the hours are told apart by comparing with each hour's start.
-        let aligned = starts.iter().all(|s| match self.backend {
-            Backend::Sqlite => s.timestamp() % 3600 == 0,
-            _ => {
-                let l = s.with_timezone(&self.zones.stored);
-                l.minute() == 0 && l.second() == 0
-            }
-        });
-        if aligned {
-            self.hours_by_stored_hour(from, to, &mut figures).await?;
-            return Ok(figures);
-        }
-        let bucket = |table: &str| -> SimpleExpr {
-            let t = Expr::col((Alias::new(table), Alias::new("time")));
-            let mut case = sea_orm::sea_query::CaseStatement::new();
-            for (i, s) in starts.iter().enumerate().skip(1) {
-                case = case
-                    .case(t.clone().lt(datetime_value(self.backend, *s, self.zones.stored)), Expr::val((i - 1) as i64));
-            }
-            case.finally(Expr::val((starts.len() - 1) as i64)).into()
-        };
-        for table in ["acc", "missed_calls"] {
-            let t = Alias::new(table);
-            let code = || Expr::col((t.clone(), Alias::new("sip_code")));
-            // COUNT of a CASE without ELSE: BIGINT everywhere (MySQL's SUM is DECIMAL).
-            let sum_if = |cond: SimpleExpr| Func::count(Into::<SimpleExpr>::into(Expr::case(cond, 1)));
-            let mut q = Query::select();
-            q.expr_as(bucket(table), Alias::new("h"))
-                .expr_as(Func::count(Expr::col((t.clone(), Alias::new("id")))), Alias::new("n"))
-                .expr_as(sum_if(code().like("2%")), Alias::new("answered"))
-                .expr_as(sum_if(code().gte("300")), Alias::new("failed"))
-                .from(t.clone())
-                .and_where(Expr::col((t.clone(), Alias::new("method"))).eq("INVITE"))
-                .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(
-                    self.backend,
-                    from,
-                    self.zones.stored,
-                )))
-                .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(
-                    self.backend,
-                    to,
-                    self.zones.stored,
-                )))
-                .add_group_by([Expr::cust("h")]);
-            for r in self.conn.query_all(self.db_backend().build(&q)).await? {
-                let Some(h) = read_i64(&r, "h").and_then(|h| figures.get_mut(h as usize)) else { continue };
-                let n = |c: &str| read_i64(&r, c).unwrap_or(0);
-                if table == "acc" {
-                    h.answered += n("answered");
-                    h.failed += n("failed");
-                    h.total = h.answered + h.failed;
-                } else {
-                    h.missed += n("n");
-                }
-            }
-        }
+        let (starts, mut figures) = self.day_hour_slots(date);
+        let to = self.day_bounds(date).1;
+        self.add_hours(&starts, starts[0], to, &mut figures).await?;
         Ok(figures)
     }
 
@@ -437,6 +374,108 @@ impl AccDb for KamailioDb {
 }
 
 impl KamailioDb {
+    /// The hour starts of `date` in the reporting zone (23 or 25 on a DST change), and a
+    /// zeroed figure for each.
+    pub(crate) fn day_hour_slots(&self, date: NaiveDate) -> (Vec<DateTime<Utc>>, Vec<HourFigures>) {
+        let (from, to) = self.day_bounds(date);
+        let mut starts = vec![from];
+        while let Some(next) = starts.last().map(|t| *t + chrono::Duration::hours(1)).filter(|t| *t < to) {
+            starts.push(next);
+        }
+        let figures = starts
+            .iter()
+            .map(|s| HourFigures {
+                start: s.with_timezone(&self.zones.shown).fixed_offset(),
+                total: 0,
+                answered: 0,
+                failed: 0,
+                missed: 0,
+            })
+            .collect();
+        (starts, figures)
+    }
+
+    pub(crate) fn day_end(&self, date: NaiveDate) -> DateTime<Utc> {
+        self.day_bounds(date).1
+    }
+
+    /// Counts the INVITE rows of both tables from `lo` to `hi` (hour starts of `starts`,
+    /// or the day's end) into the hours of `figures` they fall in. Gives the smallest
+    /// `id` counted per table (acc, missed_calls): the day's cache tells deletions by it.
+    pub(crate) async fn add_hours(
+        &self,
+        starts: &[DateTime<Utc>],
+        lo: DateTime<Utc>,
+        hi: DateTime<Utc>,
+        figures: &mut [HourFigures],
+    ) -> Result<[Option<i64>; 2], DbError> {
+        let mut min_ids = [None, None];
+        if lo >= hi {
+            return Ok(min_ids);
+        }
+        // Where every hour of the reporting zone starts on an hour of the stored form, each
+        // row's hour is integer arithmetic on its stored time: one grouped query over both
+        // tables that a (time, id, method, sip_code) index covers. Else (zones 30 or 45
+        // minutes apart) the hours are told apart by comparing with each hour's start.
+        let aligned = starts.iter().all(|s| match self.backend {
+            Backend::Sqlite => s.timestamp() % 3600 == 0,
+            _ => {
+                let l = s.with_timezone(&self.zones.stored);
+                l.minute() == 0 && l.second() == 0
+            }
+        });
+        if aligned {
+            return self.hours_by_stored_hour(lo, hi, figures).await;
+        }
+        let bucket = |table: &str| -> SimpleExpr {
+            let t = Expr::col((Alias::new(table), Alias::new("time")));
+            let mut case = sea_orm::sea_query::CaseStatement::new();
+            for (i, s) in starts.iter().enumerate().skip(1) {
+                case = case
+                    .case(t.clone().lt(datetime_value(self.backend, *s, self.zones.stored)), Expr::val((i - 1) as i64));
+            }
+            case.finally(Expr::val((starts.len() - 1) as i64)).into()
+        };
+        for (ti, table) in ["acc", "missed_calls"].into_iter().enumerate() {
+            let t = Alias::new(table);
+            let code = || Expr::col((t.clone(), Alias::new("sip_code")));
+            // COUNT of a CASE without ELSE: BIGINT everywhere (MySQL's SUM is DECIMAL).
+            let sum_if = |cond: SimpleExpr| Func::count(Into::<SimpleExpr>::into(Expr::case(cond, 1)));
+            let mut q = Query::select();
+            q.expr_as(bucket(table), Alias::new("h"))
+                .expr_as(Func::count(Expr::col((t.clone(), Alias::new("id")))), Alias::new("n"))
+                .expr_as(sum_if(code().like("2%")), Alias::new("answered"))
+                .expr_as(sum_if(code().gte("300")), Alias::new("failed"))
+                .expr_as(Func::min(Expr::col((t.clone(), Alias::new("id")))), Alias::new("min_id"))
+                .from(t.clone())
+                .and_where(Expr::col((t.clone(), Alias::new("method"))).eq("INVITE"))
+                .and_where(Expr::col((t.clone(), Alias::new("time"))).gte(datetime_value(
+                    self.backend,
+                    lo,
+                    self.zones.stored,
+                )))
+                .and_where(Expr::col((t.clone(), Alias::new("time"))).lt(datetime_value(
+                    self.backend,
+                    hi,
+                    self.zones.stored,
+                )))
+                .add_group_by([Expr::cust("h")]);
+            for r in self.conn.query_all(self.db_backend().build(&q)).await? {
+                let Some(h) = read_i64(&r, "h").and_then(|h| figures.get_mut(h as usize)) else { continue };
+                let n = |c: &str| read_i64(&r, c).unwrap_or(0);
+                min_ids[ti] = min_of(min_ids[ti], read_i64(&r, "min_id"));
+                if table == "acc" {
+                    h.answered += n("answered");
+                    h.failed += n("failed");
+                    h.total = h.answered + h.failed;
+                } else {
+                    h.missed += n("n");
+                }
+            }
+        }
+        Ok(min_ids)
+    }
+
     /// [`AccDb::hours_on`] where the reporting zone's hours are hours of the stored form:
     /// both tables in one statement, grouped by the stored time's hour (seconds since
     /// the epoch on SQLite, the naive DATETIME's hours since 1970-01-01 elsewhere).
@@ -445,7 +484,8 @@ impl KamailioDb {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         figures: &mut [HourFigures],
-    ) -> Result<(), DbError> {
+    ) -> Result<[Option<i64>; 2], DbError> {
+        let mut min_ids = [None, None];
         let mut sql = RawSql::new(self.backend);
         let mut parts = Vec::new();
         for (i, name) in ["acc", "missed_calls"].into_iter().enumerate() {
@@ -472,8 +512,9 @@ impl KamailioDb {
             // COUNT of a CASE without ELSE: BIGINT everywhere (MySQL's SUM is DECIMAL).
             parts.push(format!(
                 "SELECT {i} AS tb, {hour} AS h, COUNT(*) AS n, COUNT(CASE WHEN {code} LIKE '2%' THEN 1 END) AS answered, \
-                 COUNT(CASE WHEN {code} >= '300' THEN 1 END) AS failed FROM {t} \
+                 COUNT(CASE WHEN {code} >= '300' THEN 1 END) AS failed, MIN({}) AS min_id FROM {t} \
                  WHERE {} = {invite} AND {time} >= {lo} AND {time} < {hi} GROUP BY h",
+                col("id"),
                 col("method")
             ));
         }
@@ -496,7 +537,9 @@ impl KamailioDb {
             let i = figures.partition_point(|f| f.start <= start);
             let Some(f) = i.checked_sub(1).and_then(|i| figures.get_mut(i)) else { continue };
             let n = |c: &str| read_i64(&r, c).unwrap_or(0);
-            if read_i64(&r, "tb") == Some(0) {
+            let tb = read_i64(&r, "tb").unwrap_or(0) as usize;
+            min_ids[tb.min(1)] = min_of(min_ids[tb.min(1)], read_i64(&r, "min_id"));
+            if tb == 0 {
                 f.answered += n("answered");
                 f.failed += n("failed");
                 f.total = f.answered + f.failed;
@@ -504,7 +547,7 @@ impl KamailioDb {
                 f.missed += n("n");
             }
         }
-        Ok(())
+        Ok(min_ids)
     }
 
     async fn select_records(

@@ -106,6 +106,8 @@ pub struct DbConfig {
 pub struct KamailioDb {
     pub(crate) conn: DatabaseConnection,
     pub(crate) columns: crate::schema::ColumnCache,
+    /// The closed hours of days whose figures were asked for (crate::acc_hours).
+    pub(crate) day_cache: crate::acc_hours::DayCache,
     pub(crate) backend: Backend,
     pub(crate) zones: Zones,
     pub(crate) use_domain: bool,
@@ -133,6 +135,7 @@ impl KamailioDb {
         Ok(Self {
             conn,
             columns: Default::default(),
+            day_cache: Default::default(),
             backend,
             zones: Zones { stored: cfg.timezone, shown: cfg.report_timezone },
             use_domain: cfg.use_domain,
