@@ -8,76 +8,41 @@
 //! BENCH_BACKENDS (sqlite), BENCH_USERS (5000),
 //! BENCH_CALLS (500), BENCH_ROUNDS (5).
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
+use kamscope_acceptance::bench::{env_num, BenchKamscope};
 use kamscope_acceptance::*;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value as SqlValue};
 use serde_json::{json, Value};
 
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// kamscope's release binary as its own process, so its memory is its own.
+/// kamscope's release binary as its own process, so its memory is its own, and the
+/// harness's client for it.
 struct Kamscope {
-    child: std::process::Child,
+    process: BenchKamscope,
     app: TestApp,
 }
 
 impl Kamscope {
-    async fn start(bin: &PathBuf, k: &Kamailio) -> anyhow::Result<Self> {
+    async fn start(bin: &std::path::Path, k: &Kamailio) -> anyhow::Result<Self> {
         let port = free_port();
-        let mut cmd = std::process::Command::new(bin);
-        // Only this configuration: kamscope rejects KAMSCOPE_* settings it does not know.
-        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("KAMSCOPE_")) {
-            cmd.env_remove(k);
-        }
-        let child = cmd
-            .arg("serve")
-            .env("KAMSCOPE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("KAMSCOPE_DATABASE_URL", &k.db_url)
-            .env("KAMSCOPE_KAMAILIO_RPC_URL", k.rpc_url())
-            .env("KAMSCOPE_TIMEZONE", LAB_TZ)
+        let rpc = k.rpc_url();
+        let env = [
+            ("KAMSCOPE_DATABASE_URL", k.db_url.as_str()),
+            ("KAMSCOPE_KAMAILIO_RPC_URL", rpc.as_str()),
+            ("KAMSCOPE_TIMEZONE", LAB_TZ),
             // Every dashboard request makes its own round: the cost of one round is measured.
-            .env("KAMSCOPE_CACHE_TTL_MS", "0")
-            .env("KAMSCOPE_RPC_TIMEOUT_MS", "30000")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
-        let app = TestApp { address: format!("http://127.0.0.1:{port}"), client: reqwest::Client::new() };
-        for _ in 0..100 {
-            if let Ok(r) = app.client.get(format!("{}/api/v1/health", app.address)).send().await {
-                if r.status().is_success() {
-                    return Ok(Kamscope { child, app });
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        bail!("kamscope did not answer /api/v1/health within 10 s")
+            ("KAMSCOPE_CACHE_TTL_MS", "0"),
+            ("KAMSCOPE_RPC_TIMEOUT_MS", "30000"),
+        ];
+        let process = BenchKamscope::start(bin, port..port + 1, &env, true).await?;
+        let app = TestApp { address: process.address.clone(), client: process.client.clone() };
+        Ok(Kamscope { process, app })
     }
 
     /// (VmRSS, VmHWM) in MiB, from /proc.
     fn memory(&self) -> (f64, f64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        let kb = |key: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(f64::NAN)
-        };
-        (kb("VmRSS:") / 1024.0, kb("VmHWM:") / 1024.0)
-    }
-}
-
-impl Drop for Kamscope {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.memory()
     }
 }
 
@@ -231,7 +196,7 @@ struct Row {
     raw_what: String,
 }
 
-async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> anyhow::Result<()> {
+async fn bench_backend(backend: Backend, bin: &std::path::Path, out: &mut String) -> anyhow::Result<()> {
     let (users, calls, rounds) =
         (env_num("BENCH_USERS", 5000), env_num("BENCH_CALLS", 500), env_num("BENCH_ROUNDS", 5));
     eprintln!("[bench {}] Kamailio + {users} SIPp registrations + {calls} long calls", backend.name());
@@ -390,19 +355,10 @@ async fn bench_backend(backend: Backend, bin: &PathBuf, out: &mut String) -> any
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     // `cargo bench` passes --bench; a filter or --list is not meaningful here.
-    if std::env::args().any(|a| a == "--list") {
+    if kamscope_acceptance::bench::listing_only() {
         return Ok(());
     }
-    let bin = PathBuf::from(
-        std::env::var("BENCH_KAMSCOPE_BIN")
-            .unwrap_or_else(|_| repo_root().join("target/release/kamscope").display().to_string()),
-    );
-    if !bin.exists() {
-        bail!(
-            "{} not found: build it (cargo build --release -p kamscope-server) or run scripts/bench.sh",
-            bin.display()
-        );
-    }
+    let bin = kamscope_acceptance::bench::kamscope_bin()?;
     let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite".into());
     let mut out = String::from("# kamscope vs raw SQL / raw JSON-RPC\n");
     for name in backends.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -414,10 +370,5 @@ async fn main() -> anyhow::Result<()> {
         };
         bench_backend(backend, &bin, &mut out).await.with_context(|| format!("bench on {name}"))?;
     }
-    println!("{out}");
-    let dir = repo_root().join("tests/output");
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("bench.md"), &out)?;
-    eprintln!("written to tests/output/bench.md");
-    Ok(())
+    kamscope_acceptance::bench::finish("bench.md", &out, &[])
 }

@@ -20,7 +20,7 @@
 mod trace_seed;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
-use kamscope_acceptance::{repo_root, Backend};
+use kamscope_acceptance::Backend;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement, Value as SqlValue};
 use serde_json::{json, Value};
 use trace_seed::*;
@@ -403,7 +403,7 @@ async fn bench_backend(b: Backend, bin: &Path, size: TraceSize) -> anyhow::Resul
 
     notes.push(format!("{}: the plan of kamscope's statements (5,000 rows): {}", b.name(), explain(b, &url, edge)?));
 
-    let ks = Kamscope::start(bin, &url).await?;
+    let ks = start_kamscope(bin, &url).await?;
     let (stop, during) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicBool::new(false)));
     let writer = spawn_writer(b, url.clone(), stop.clone(), during.clone());
     let writer_started = Instant::now();
@@ -543,19 +543,11 @@ async fn bench_backend(b: Backend, bin: &Path, size: TraceSize) -> anyhow::Resul
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    if std::env::args().any(|a| a == "--list") {
+    // `cargo bench` passes --bench; a filter or --list is not meaningful here.
+    if kamscope_acceptance::bench::listing_only() {
         return Ok(());
     }
-    let bin = PathBuf::from(
-        std::env::var("BENCH_KAMSCOPE_BIN")
-            .unwrap_or_else(|_| repo_root().join("target/release/kamscope").display().to_string()),
-    );
-    if !bin.exists() {
-        bail!(
-            "{} not found: build it (cargo build --release -p kamscope-server) or run scripts/bench.sh",
-            bin.display()
-        );
-    }
+    let bin = kamscope_acceptance::bench::kamscope_bin()?;
     let size = TraceSize::from_env();
     let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite".into());
     let mut out = String::from("# kamscope's SIP trace cleanup with Kamailio writing\n");
@@ -587,13 +579,5 @@ async fn main() -> anyhow::Result<()> {
         let _ = writeln!(out, "- {n}");
     }
     let _ = writeln!(out, "\nWhole run: {:.0} s.", started.elapsed().as_secs_f64());
-    println!("{out}");
-    let dir = repo_root().join("tests/output");
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("bench-cleanup.md"), &out)?;
-    eprintln!("written to tests/output/bench-cleanup.md");
-    if !errors.is_empty() {
-        bail!("{} error(s):\n{}", errors.len(), errors.join("\n"));
-    }
-    Ok(())
+    kamscope_acceptance::bench::finish("bench-cleanup.md", &out, &errors)
 }

@@ -13,13 +13,14 @@
 mod trace_seed;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone, Utc};
-use kamscope_acceptance::{repo_root, urlencode, Backend};
+use kamscope_acceptance::bench::{base64url, unbase64url};
+use kamscope_acceptance::{urlencode, Backend};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, QueryResult, Value as SqlValue};
 use serde_json::{json, Value};
 use trace_seed::*;
@@ -259,34 +260,6 @@ fn window_of(p: &Page) -> anyhow::Result<Window> {
     Ok((t(&p.window["from"])?, t(&p.window["to"])?))
 }
 
-fn base64url(data: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-        for i in 0..=c.len() {
-            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn unbase64url(text: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        _ => 63,
-    } as u32;
-    let mut out = Vec::new();
-    for c in text.as_bytes().chunks(4) {
-        let n = c.iter().enumerate().fold(0u32, |n, (i, &b)| n | val(b) << (18 - 6 * i));
-        out.extend(&n.to_be_bytes()[1..c.len()]);
-    }
-    out
-}
-
 /// The cursor kamscope would give out after the row `k`: page 1's `next_cursor` (one row
 /// a page) decoded, its key replaced. Fails when page 1's cursor does not carry page 1's
 /// last row's key in a form this bench knows (then kamscope's cursor changed shape).
@@ -382,7 +355,7 @@ fn ratio(a: &Measure, b: &Measure) -> Option<f64> {
 async fn phase(bin: &Path, s: &Seeded, rounds: usize, indexed: bool, out: &mut String) -> anyhow::Result<Vec<String>> {
     let sql = Sql { b: s.backend, db: Database::connect(&s.url).await? };
     let p = picks(&sql, s).await?;
-    let ks = Kamscope::start(bin, &s.url).await?;
+    let ks = start_kamscope(bin, &s.url).await?;
     let rfc = |d: DateTime<Utc>| urlencode(&d.to_rfc3339_opts(SecondsFormat::Secs, true));
     let day = format!("&from={}&to={}", rfc(p.day.0), rfc(p.day.1));
     let first = api_page(&ks, 1, "").await?;
@@ -651,19 +624,11 @@ async fn bench_backend(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    if std::env::args().any(|a| a == "--list") {
+    // `cargo bench` passes --bench; a filter or --list is not meaningful here.
+    if kamscope_acceptance::bench::listing_only() {
         return Ok(());
     }
-    let bin = PathBuf::from(
-        std::env::var("BENCH_KAMSCOPE_BIN")
-            .unwrap_or_else(|_| repo_root().join("target/release/kamscope").display().to_string()),
-    );
-    if !bin.exists() {
-        bail!(
-            "{} not found: build it (cargo build --release -p kamscope-server) or run scripts/bench.sh",
-            bin.display()
-        );
-    }
+    let bin = kamscope_acceptance::bench::kamscope_bin()?;
     let size = TraceSize::from_env();
     let rounds = env_num("BENCH_ROUNDS", 5).max(1);
     let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite".into());
@@ -690,13 +655,5 @@ async fn main() -> anyhow::Result<()> {
         let _ = writeln!(out, "\n{name}: {:.0} s for this backend.", t.elapsed().as_secs_f64());
     }
     let _ = writeln!(out, "\nWhole run: {:.0} s.", started.elapsed().as_secs_f64());
-    println!("{out}");
-    let dir = repo_root().join("tests/output");
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("bench-siptrace.md"), &out)?;
-    eprintln!("written to tests/output/bench-siptrace.md");
-    if !errors.is_empty() {
-        bail!("{} error(s):\n{}", errors.len(), errors.join("\n"));
-    }
-    Ok(())
+    kamscope_acceptance::bench::finish("bench-siptrace.md", &out, &errors)
 }

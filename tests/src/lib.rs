@@ -2,6 +2,7 @@
 //! its own database on the chosen backend) started by the lab scripts, real SIPp
 //! traffic, and kamscope spawned in-process on a random port. Nothing is shared, so
 //! tests do not race each other.
+pub mod bench;
 use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -153,7 +153,7 @@ pub async fn day_hours(db: &KamailioDb, date: NaiveDate) -> Result<Vec<HourFigur
     let (day_start, day_end) = (starts[0], db.day_end(date));
     // Hours that ended at least SETTLE ago; the rest is counted on every call.
     let settled = Utc::now() - SETTLE;
-    let until = starts.iter().copied().chain([day_end]).filter(|s| *s <= settled).last().unwrap_or(day_start);
+    let until = starts.iter().copied().chain([day_end]).rev().find(|s| *s <= settled).unwrap_or(day_start);
     let ids_now = table_ids(db).await?;
 
     if let Some(mut kept) = db.day_cache.get(date) {

@@ -11,7 +11,7 @@
 use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, TimeZone, Utc};
@@ -47,9 +47,7 @@ pub fn stock_indexes(b: Backend) -> Vec<(String, &'static str)> {
         .collect()
 }
 
-pub fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+pub use kamscope_acceptance::bench::env_num;
 
 #[derive(Clone, Copy)]
 pub struct TraceSize {
@@ -768,58 +766,14 @@ pub async fn drop_extra_indexes(b: Backend, db: &sea_orm::DatabaseConnection) ->
 /// The ports the trace benches' kamscope may listen on.
 const PORTS: std::ops::Range<u16> = 32100..32110;
 
+pub use kamscope_acceptance::bench::BenchKamscope as Kamscope;
+
 /// The release binary as its own process; no Kamailio (these endpoints read the database).
-pub struct Kamscope {
-    pub child: std::process::Child,
-    pub address: String,
-    pub client: reqwest::Client,
-}
-
-impl Kamscope {
-    pub async fn start(bin: &Path, url: &str) -> anyhow::Result<Self> {
-        let port = PORTS
-            .into_iter()
-            .find(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
-            .context("ports 32100-32109 are all taken")?;
-        let mut cmd = Command::new(bin);
-        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("KAMSCOPE_")) {
-            cmd.env_remove(k);
-        }
-        let child = cmd
-            .arg("serve")
-            .env("KAMSCOPE_DATABASE_URL", url)
-            .env("KAMSCOPE_TIMEZONE", KAMAILIO_TZ.name())
-            .env("KAMSCOPE_REPORT_TIMEZONE", "Asia/Shanghai")
-            .env("KAMSCOPE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
-        let ks = Kamscope { child, address: format!("http://127.0.0.1:{port}"), client: reqwest::Client::new() };
-        for _ in 0..100 {
-            if ks.client.get(format!("{}/api/v1/health", ks.address)).send().await.is_ok() {
-                return Ok(ks);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        bail!("kamscope did not answer /api/v1/health within 10 s")
-    }
-}
-
-impl Drop for Kamscope {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Kamscope {
-    /// The body of a successful GET (an error otherwise).
-    pub async fn get(&self, path: &str, deadline: Duration) -> anyhow::Result<Vec<u8>> {
-        let r = self.client.get(format!("{}{path}", self.address)).timeout(deadline).send().await?;
-        if !r.status().is_success() {
-            bail!("GET {path}: {} {}", r.status(), r.text().await.unwrap_or_default());
-        }
-        Ok(r.bytes().await?.to_vec())
-    }
+pub async fn start_kamscope(bin: &Path, url: &str) -> anyhow::Result<Kamscope> {
+    let env = [
+        ("KAMSCOPE_DATABASE_URL", url),
+        ("KAMSCOPE_TIMEZONE", KAMAILIO_TZ.name()),
+        ("KAMSCOPE_REPORT_TIMEZONE", "Asia/Shanghai"),
+    ];
+    Kamscope::start(bin, PORTS, &env, false).await
 }
