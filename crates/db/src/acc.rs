@@ -160,9 +160,9 @@ const OPTIONAL: [&str; 7] = ["sip_reason", "src_user", "src_domain", "src_ip", "
 /// Turns rows of [`KamailioDb::records_query`] and [`AccDb::kpi_rows`] into records.
 /// It reads only the columns the select has, and remembers the integer type `id` comes
 /// back as: a failed look-up builds an error, and exports read millions of rows.
-struct Decoder {
+pub(crate) struct Decoder {
     backend: Backend,
-    zones: crate::time::Zones,
+    pub(crate) zones: crate::time::Zones,
     /// Which of [`OPTIONAL`] the select has.
     has: [bool; 7],
     /// The deployment's own extra columns (not the stock ones, not the named db_extra ones).
@@ -172,7 +172,7 @@ struct Decoder {
 }
 
 impl Decoder {
-    fn new(backend: Backend, zones: crate::time::Zones, selected: &[&str], extras: Vec<String>) -> Self {
+    pub(crate) fn new(backend: Backend, zones: crate::time::Zones, selected: &[&str], extras: Vec<String>) -> Self {
         Decoder { backend, zones, has: OPTIONAL.map(|c| selected.contains(&c)), extras, id_kind: Default::default() }
     }
 
@@ -204,16 +204,16 @@ impl Decoder {
         read_i64(r, "id").unwrap_or_default()
     }
 
-    fn cdr(&self, r: &QueryResult) -> Cdr {
-        let s = |c: &str| read_string(r, c).unwrap_or_default();
-        let opt = |i: usize| if self.has[i] { read_string(r, OPTIONAL[i]) } else { None };
+    pub(crate) fn cdr(&self, r: &impl CdrRow) -> Cdr {
+        let s = |c: &str| r.string(c).unwrap_or_default();
+        let opt = |i: usize| if self.has[i] { r.string(OPTIONAL[i]) } else { None };
         Cdr {
-            id: self.id(r),
+            id: r.id(self),
             method: s("method"),
             call_id: s("callid"),
-            sip_code: read_string(r, "sip_code").and_then(|c| c.trim().parse().ok()),
+            sip_code: r.string("sip_code").and_then(|c| c.trim().parse().ok()),
             sip_reason: opt(0).unwrap_or_default(),
-            time: read_datetime(r, self.backend, "time_at", self.zones),
+            time: r.time(self, "time_at"),
             from_tag: s("from_tag"),
             to_tag: s("to_tag"),
             src_user: opt(1),
@@ -222,8 +222,36 @@ impl Decoder {
             dst_ouser: opt(4),
             dst_user: opt(5),
             dst_domain: opt(6),
-            extra: self.extras.iter().filter_map(|c| read_text(r, c).map(|v| (c.clone(), v))).collect(),
+            extra: self.extras.iter().filter_map(|c| r.text(c).map(|v| (c.clone(), v))).collect(),
         }
+    }
+}
+
+/// What [`Decoder::cdr`] reads a row through: sea-orm's rows, and the SQLite export's
+/// own (crate::acc_sqlite_export), which give the same values for the same row.
+pub(crate) trait CdrRow {
+    /// `id`, whichever integer type it comes back as.
+    fn id(&self, d: &Decoder) -> i64;
+    /// Text; an empty one is none (as [`read_string`]).
+    fn string(&self, col: &str) -> Option<String>;
+    /// Any column as text (as [`read_text`]).
+    fn text(&self, col: &str) -> Option<String>;
+    /// A column selected with [`select_datetime`], in the shown zone.
+    fn time(&self, d: &Decoder, col: &str) -> Option<chrono::DateTime<chrono::FixedOffset>>;
+}
+
+impl CdrRow for QueryResult {
+    fn id(&self, d: &Decoder) -> i64 {
+        d.id(self)
+    }
+    fn string(&self, col: &str) -> Option<String> {
+        read_string(self, col)
+    }
+    fn text(&self, col: &str) -> Option<String> {
+        read_text(self, col)
+    }
+    fn time(&self, d: &Decoder, col: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        read_datetime(self, d.backend, col, d.zones)
     }
 }
 
@@ -308,6 +336,12 @@ impl AccDb for KamailioDb {
 
     async fn stream_records(&self, table: AccTable, f: &CdrFilter) -> Result<CdrStream, DbError> {
         let (stmt, decoder) = self.records_query(table, f, None, None, None, false).await?;
+        // SQLite's rows one by one through sqlx cost a thread hand-off each: read there in
+        // batches on a thread of their own (same SELECT, same decoding).
+        let (stmt, decoder) = match crate::acc_sqlite_export::stream(self, stmt, decoder).await? {
+            Ok(rows) => return Ok(rows),
+            Err(back) => back,
+        };
         // One SELECT, read as the client takes it; the stream owns its pooled connection
         // and gives it back when dropped (the export done, stopped or abandoned).
         let rows = self.conn.stream(stmt).await?;
@@ -565,7 +599,7 @@ impl KamailioDb {
     }
 
     /// The SELECT of a filtered newest-first list, and how to read its rows.
-    async fn records_query(
+    pub(crate) async fn records_query(
         &self,
         table: AccTable,
         f: &CdrFilter,

@@ -3,6 +3,7 @@
 //! One module per Kamailio module (`usrloc`, ...); the HTTP layer sees only the traits.
 
 pub mod acc;
+mod acc_sqlite_export;
 mod acc_hours;
 pub mod cleanup;
 mod connection;
