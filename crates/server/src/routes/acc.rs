@@ -153,6 +153,10 @@ pub async fn list_missed_calls(
 /// writes to both tables counts once in `failed` and once in `missed`, once in `total`.
 /// These count acc's rows: a call challenged 407 and then answered is one failed and one
 /// answered here (the KPIs count call attempts instead).
+/// Hours that ended more than 2 minutes ago are kept once counted, and checked against
+/// both tables on every request: a row written since into a kept hour, or the oldest
+/// rows deleted (a cleanup), has the day counted again at once; a row deleted from the
+/// middle of a past day or changed in place shows within 60 s.
 #[utoipa::path(
     tag = "acc",
     params(CdrStatsQuery),
