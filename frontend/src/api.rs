@@ -1,6 +1,7 @@
 //! Calls to kamscope's `/api/v1`. The JSON shapes are `kamscope-api-types`, shared with
-//! the server; errors are RFC 9457 problem details.
-use gloo_net::http::{Request, Response};
+//! the server; errors are RFC 9457 problem details. A list call takes its query by value
+//! (a pager makes one per page: `ui::Paged::of`).
+use gloo_net::http::{Request, RequestBuilder, Response};
 use kamscope_api_types::acc::{Call, CallSource, Cdr, CdrStats, KpiGroup, Kpis};
 use kamscope_api_types::dashboard::Dashboard;
 use kamscope_api_types::dialog::{Dialog, DialogRecord, DialogSource, DialogStats};
@@ -101,37 +102,39 @@ fn url(path: &str, query: &impl Serialize) -> String {
     }
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let resp = Request::get(url)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !resp.ok() {
-        return Err(problem(resp).await);
-    }
-    resp.json::<T>()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+/// The answer to a request sent with `Accept: application/json`: an error status is
+/// the problem it describes, no answer a network error.
+async fn answer(req: RequestBuilder) -> Result<Response, ApiError> {
+    sent(req.header("Accept", "application/json").send().await).await
 }
 
-/// Sends a request the API answers with 204 No Content (or a problem).
-async fn no_content(req: gloo_net::http::RequestBuilder) -> Result<(), ApiError> {
-    let resp = req
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+async fn sent(resp: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
+    let resp = resp.map_err(|e| ApiError::Network(e.to_string()))?;
     if resp.ok() {
-        Ok(())
+        Ok(resp)
     } else {
         Err(problem(resp).await)
     }
 }
 
+async fn json_of<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    resp.json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    json_of(answer(Request::get(url)).await?).await
+}
+
+/// Sends a request the API answers with 204 No Content (or a problem).
+async fn no_content(req: RequestBuilder) -> Result<(), ApiError> {
+    answer(req).await.map(|_| ())
+}
+
 /// `GET /api/v1/registrations?source=&q=&node=&limit=&cursor=`
-pub async fn list_registrations(q: &RegistrationsQuery) -> Result<Page<Registration>, ApiError> {
-    get_json(&url("/api/v1/registrations", q)).await
+pub async fn list_registrations(q: RegistrationsQuery) -> Result<Page<Registration>, ApiError> {
+    get_json(&url("/api/v1/registrations", &q)).await
 }
 
 /// `DELETE /api/v1/registrations/{aor}[?node=]`: all contacts of the user (`ul.rm`), on
@@ -170,8 +173,8 @@ pub async fn health() -> Result<Health, ApiError> {
 }
 
 /// `GET /api/v1/dialogs?source=&node=&call_id=&from_uri=&to_uri=&state=&limit=&cursor=`
-pub async fn list_dialogs(q: &DialogsQuery) -> Result<Page<Dialog>, ApiError> {
-    get_json(&url("/api/v1/dialogs", q)).await
+pub async fn list_dialogs(q: DialogsQuery) -> Result<Page<Dialog>, ApiError> {
+    get_json(&url("/api/v1/dialogs", &q)).await
 }
 
 /// `GET /api/v1/dialogs/stats[?node=]`
@@ -180,8 +183,8 @@ pub async fn dialog_stats(node: Option<String>) -> Result<DialogStats, ApiError>
 }
 
 /// `GET /api/v1/dialogs/history?call_id=&limit=&cursor=`: ended calls (acc_cdrs).
-pub async fn dialog_history(q: &HistoryQuery) -> Result<Page<DialogRecord>, ApiError> {
-    get_json(&url("/api/v1/dialogs/history", q)).await
+pub async fn dialog_history(q: HistoryQuery) -> Result<Page<DialogRecord>, ApiError> {
+    get_json(&url("/api/v1/dialogs/history", &q)).await
 }
 
 /// `POST /api/v1/dialogs/{h_entry}/{h_id}/end[?node=]`: Kamailio sends BYE to both
@@ -207,13 +210,13 @@ pub async fn cancel_job(id: &str) -> Result<(), ApiError> {
 }
 
 /// `GET /api/v1/cdrs?caller=&callee=&call_id=&from=&to=&sip_code=&method=&limit=&cursor=` (acc).
-pub async fn list_cdrs(q: &CdrQuery) -> Result<Page<Cdr>, ApiError> {
-    get_json(&url(CDRS, q)).await
+pub async fn list_cdrs(q: CdrQuery) -> Result<Page<Cdr>, ApiError> {
+    get_json(&url(CDRS, &q)).await
 }
 
 /// `GET /api/v1/missed-calls?…`: the same filters as [`list_cdrs`] (missed_calls).
-pub async fn list_missed_calls(q: &CdrQuery) -> Result<Page<Cdr>, ApiError> {
-    get_json(&url(MISSED_CALLS, q)).await
+pub async fn list_missed_calls(q: CdrQuery) -> Result<Page<Cdr>, ApiError> {
+    get_json(&url(MISSED_CALLS, &q)).await
 }
 
 /// `GET /api/v1/cdrs/stats[?date=]`: a day's figures (default today, reporting zone).
@@ -222,8 +225,8 @@ pub async fn cdr_stats(q: &CdrStatsQuery) -> Result<CdrStats, ApiError> {
 }
 
 /// `GET /api/v1/calls?source=&caller=&callee=&call_id=&from=&to=&limit=&cursor=`: paired calls.
-pub async fn list_calls(q: &CallsQuery) -> Result<Page<Call>, ApiError> {
-    get_json(&url(CALLS, q)).await
+pub async fn list_calls(q: CallsQuery) -> Result<Page<Call>, ApiError> {
+    get_json(&url(CALLS, &q)).await
 }
 
 /// `GET /api/v1/cdrs/kpis?from=&to=&group_by=`
@@ -269,16 +272,16 @@ pub async fn join<A, B>(
 
 /// `GET /api/v1/topos/dialogs?call_id=&from=&to=&limit=&cursor=` (topos_d).
 pub async fn list_topos_dialogs(
-    q: &kamscope_api_types::query::ToposQuery,
+    q: kamscope_api_types::query::ToposQuery,
 ) -> Result<Page<kamscope_api_types::topos::ToposDialog>, ApiError> {
-    get_json(&url("/api/v1/topos/dialogs", q)).await
+    get_json(&url("/api/v1/topos/dialogs", &q)).await
 }
 
 /// `GET /api/v1/topos/transactions?…` (topos_t), the same filters.
 pub async fn list_topos_transactions(
-    q: &kamscope_api_types::query::ToposQuery,
+    q: kamscope_api_types::query::ToposQuery,
 ) -> Result<Page<kamscope_api_types::topos::ToposTransaction>, ApiError> {
-    get_json(&url("/api/v1/topos/transactions", q)).await
+    get_json(&url("/api/v1/topos/transactions", &q)).await
 }
 
 /// The cleanup endpoints (`POST`, body `CleanupRequest`).
@@ -286,19 +289,11 @@ pub const TOPOS_CLEANUP: &str = "/api/v1/topos/cleanup";
 pub const TRACES_CLEANUP: &str = "/api/v1/traces/cleanup";
 
 async fn post_json<T: DeserializeOwned>(url: &str, body: &impl Serialize) -> Result<T, ApiError> {
-    let resp = Request::post(url)
+    let req = Request::post(url)
         .header("Accept", "application/json")
         .json(body)
-        .map_err(|e| ApiError::Decode(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !resp.ok() {
-        return Err(problem(resp).await);
-    }
-    resp.json::<T>()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    json_of(sent(req.send().await).await?).await
 }
 
 /// A cleanup's dry run: what it would remove now, per table (200).
@@ -324,9 +319,9 @@ pub async fn cleanup_start(path: &str, days: u32) -> Result<Job, ApiError> {
 
 /// `GET /api/v1/presence/presentities?user=&domain=&event=&limit=&cursor=` (presentity).
 pub async fn list_presentities(
-    q: &kamscope_api_types::query::PresentitiesQuery,
+    q: kamscope_api_types::query::PresentitiesQuery,
 ) -> Result<Page<kamscope_api_types::presence::Presentity>, ApiError> {
-    get_json(&url("/api/v1/presence/presentities", q)).await
+    get_json(&url("/api/v1/presence/presentities", &q)).await
 }
 
 /// `GET /api/v1/presence/presentities/{id}`: with its published document (`body`).
@@ -336,9 +331,9 @@ pub async fn presentity(id: i64) -> Result<kamscope_api_types::presence::Present
 
 /// `GET /api/v1/presence/watchers?presentity=&watcher=&event=&status=&limit=&cursor=`.
 pub async fn list_watchers(
-    q: &kamscope_api_types::query::WatchersQuery,
+    q: kamscope_api_types::query::WatchersQuery,
 ) -> Result<Page<kamscope_api_types::presence::Watcher>, ApiError> {
-    get_json(&url("/api/v1/presence/watchers", q)).await
+    get_json(&url("/api/v1/presence/watchers", &q)).await
 }
 
 /// `POST /api/v1/presence/cleanup` on the default node: what went, per table.
@@ -361,9 +356,9 @@ pub async fn refresh_watchers(
 
 /// `GET /api/v1/offline-messages?src=&dst=&limit=&cursor=` (msilo's silo).
 pub async fn list_offline_messages(
-    q: &kamscope_api_types::query::OfflineMessagesQuery,
+    q: kamscope_api_types::query::OfflineMessagesQuery,
 ) -> Result<Page<kamscope_api_types::msilo::OfflineMessage>, ApiError> {
-    get_json(&url("/api/v1/offline-messages", q)).await
+    get_json(&url("/api/v1/offline-messages", &q)).await
 }
 
 /// `GET /api/v1/offline-messages/{id}`: with the whole body.
@@ -381,25 +376,15 @@ pub async fn delete_offline_message(id: i64) -> Result<(), ApiError> {
 /// `POST /api/v1/offline-messages/cleanup`: removes the expired messages, says how many.
 pub async fn offline_messages_cleanup(
 ) -> Result<kamscope_api_types::cleanup::CleanupReport, ApiError> {
-    let resp = Request::post("/api/v1/offline-messages/cleanup")
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !resp.ok() {
-        return Err(problem(resp).await);
-    }
-    resp.json()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+    json_of(answer(Request::post("/api/v1/offline-messages/cleanup")).await?).await
 }
 
 /// `GET /api/v1/traces?call_id=&traced_user=&method=&status=&from_ip=&to_ip=&direction=&from=&to=&limit=&cursor=`:
 /// `sip_trace` rows newest first, and the time window the server searched.
 pub async fn list_traces(
-    q: &kamscope_api_types::query::TraceQuery,
+    q: kamscope_api_types::query::TraceQuery,
 ) -> Result<kamscope_api_types::siptrace::TracePage, ApiError> {
-    get_json(&url("/api/v1/traces", q)).await
+    get_json(&url("/api/v1/traces", &q)).await
 }
 
 /// `GET /api/v1/traces/{id}`: one message, its full text and headers.
@@ -417,15 +402,8 @@ pub async fn trace_message(
         body: String,
         has_sdp: bool,
     }
-    let resp = Request::get(&format!("/api/v1/traces/{id}"))
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !resp.ok() {
-        return Err(problem(resp).await);
-    }
-    let json = resp
+    let json = answer(Request::get(&format!("/api/v1/traces/{id}")))
+        .await?
         .text()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;

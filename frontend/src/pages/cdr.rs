@@ -7,24 +7,21 @@ use chrono::{DateTime, Duration as Span, FixedOffset, Local};
 use kamscope_api_types::acc::{
     Call, CallOutcome, CallSource, Cdr, CdrStats, EndedBy, KpiGroup, KpiRow, Kpis,
 };
-use kamscope_api_types::query::{
-    to_query_string, CallsQuery, CdrQuery, CdrStatsQuery, KpiQuery, DEFAULT_LIMIT,
-};
+use kamscope_api_types::query::{to_query_string, CallsQuery, CdrQuery, CdrStatsQuery, KpiQuery};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::callid_link;
 use crate::ui::chart::{bar_chart, line_chart_in};
 use crate::ui::download::{export_url, DownloadButton, Format};
 use crate::ui::feedback::inline_error;
-use crate::ui::filters::url_limit;
-use crate::ui::time_range::TimeRange;
 use crate::ui::{
-    clock_duration, col, detail_items, details_row, keep_in_url, or_dash, stat_card, time_or_dash,
-    DataTable, ErrorBox, Expand, FilterButtons, ListSection, Loading, PageHead, PageSize, Paged,
-    RefreshButton, SelectFilter, Tabs, TextFilter, UrlQuery,
+    apply_or_reload, clock_duration, col, detail_items, details_row, filter_text, keep_in_url,
+    limit_param, load, or_dash, parse_time, stat_card, tab_param, time_or_dash, time_param,
+    typed_sip_code, url_limit, url_tab, valid_sip_code, DataTable, ErrorBox, Expand, FilterButtons,
+    Loaded, Loading, PageHead, PageSize, Paged, RefreshButton, SelectFilter, TableList, Tabs,
+    TextFilter, TimeRange, UrlQuery,
 };
 
 /// The tabs, by their id in the URL (`?tab=`) and `data-testid="tab-{id}"`.
@@ -60,19 +57,6 @@ struct Filter {
     method: Option<String>,
 }
 
-/// Some(trimmed) unless empty.
-fn text(s: String) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn valid_sip_code(c: &u16) -> bool {
-    (100..=699).contains(c)
-}
-
-fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(s).ok()
-}
-
 fn group_param(g: KpiGroup) -> &'static str {
     api::kpi_group_param(g)
 }
@@ -86,44 +70,13 @@ fn parse_group(s: &str) -> KpiGroup {
     }
 }
 
-/// One request's result, fetched again whenever `reload` (or a signal `fetch` reads
-/// before its first `.await`) changes; an older answer never overwrites a newer one.
-fn load<T, F, Fut>(reload: RwSignal<u32>, fetch: F) -> RwSignal<Option<Result<T, ApiError>>>
-where
-    T: Send + Sync + 'static,
-    F: Fn() -> Fut + 'static,
-    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
-{
-    let out = RwSignal::new(None);
-    let seq = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        reload.track();
-        let fut = fetch();
-        let my = seq.get_value() + 1;
-        seq.set_value(my);
-        spawn_local(async move {
-            let r = fut.await;
-            // Not when superseded, nor when the tab is gone meanwhile.
-            if seq.try_get_value() == Some(my) {
-                out.set(Some(r));
-            }
-        });
-    });
-    out
-}
-
 #[component]
 pub fn CdrPage() -> impl IntoView {
     let i18n = use_i18n();
     // Tab, filters, time range, source, grouping and page size start from the URL and
     // are kept in it (`?tab=calls&caller=alice&from=2026-…&source=acc_cdrs`).
     let url = UrlQuery::current();
-    let tab0 = TABS
-        .iter()
-        .map(|t| t.0)
-        .find(|t| *t == url.get("tab"))
-        .unwrap_or("records");
-    let tab = RwSignal::new(tab0);
+    let tab = url_tab(&url, &TABS);
     let f0 = Filter {
         caller: url.opt("caller"),
         callee: url.opt("callee"),
@@ -148,22 +101,15 @@ pub fn CdrPage() -> impl IntoView {
     keep_in_url(move || {
         let f = filter.get();
         let s = |v: Option<String>| v.unwrap_or_default();
-        let t = |v: Option<DateTime<FixedOffset>>| v.map(|t| t.to_rfc3339()).unwrap_or_default();
         vec![
-            (
-                "tab",
-                Some(tab.get())
-                    .filter(|t| *t != "records")
-                    .unwrap_or_default()
-                    .into(),
-            ),
+            ("tab", tab_param(tab.get(), &TABS)),
             ("caller", s(f.caller)),
             ("callee", s(f.callee)),
             ("call_id", s(f.call_id)),
             ("sip_code", s(f.sip_code.map(|c| c.to_string()))),
             ("method", s(f.method)),
-            ("from", t(from.get())),
-            ("to", t(to.get())),
+            ("from", time_param(from.get())),
+            ("to", time_param(to.get())),
             (
                 "source",
                 match source.get() {
@@ -178,13 +124,7 @@ pub fn CdrPage() -> impl IntoView {
                     .map(|g| group_param(g).to_string())
                     .unwrap_or_default(),
             ),
-            (
-                "limit",
-                Some(limit.get())
-                    .filter(|l| *l != DEFAULT_LIMIT)
-                    .map(|l| l.to_string())
-                    .unwrap_or_default(),
-            ),
+            ("limit", limit_param(limit.get())),
         ]
     });
     let reload = RwSignal::new(0u32);
@@ -193,30 +133,19 @@ pub fn CdrPage() -> impl IntoView {
     });
 
     let apply = move || {
-        let code = f_code.get_untracked();
-        let sip_code = match code.trim() {
-            "" => None,
-            c => match c.parse::<u16>().ok().filter(valid_sip_code) {
-                Some(c) => Some(c),
-                None => {
-                    code_error.set(true);
-                    return;
-                }
-            },
+        let Ok(sip_code) = typed_sip_code(&f_code.get_untracked()) else {
+            code_error.set(true);
+            return;
         };
         code_error.set(false);
         let f = Filter {
-            caller: text(f_caller.get_untracked()),
-            callee: text(f_callee.get_untracked()),
-            call_id: text(f_call.get_untracked()),
+            caller: filter_text(f_caller.get_untracked()),
+            callee: filter_text(f_callee.get_untracked()),
+            call_id: filter_text(f_call.get_untracked()),
             sip_code,
             method: filter.with_untracked(|f| f.method.clone()),
         };
-        if filter.with_untracked(|old| *old == f) {
-            reload.update(|n| *n += 1);
-        } else {
-            filter.set(f);
-        }
+        apply_or_reload(filter, f, reload);
     };
     let clear = move || {
         for s in [f_caller, f_callee, f_call, f_code] {
@@ -337,7 +266,7 @@ pub fn CdrPage() -> impl IntoView {
                         <SelectFilter testid="filter-method" label=K::CdrFilterMethod any=K::CdrFilterMethodAny
                             options=method_options.clone()
                             selected=Signal::derive(move || filter.with(|f| f.method.clone().unwrap_or_default()))
-                            on_change=move |v: String| filter.update(|f| f.method = text(v))/>
+                            on_change=move |v: String| filter.update(|f| f.method = filter_text(v))/>
                     </Show>
                     <Show when=move || !is("kpis")()>
                         <FilterButtons filtered=Signal::derive(filtered) on_apply=apply on_clear=clear/>
@@ -404,7 +333,7 @@ pub fn CdrPage() -> impl IntoView {
 
 /// Today's four figures (manual §3.5), the day and the zone they are counted in.
 #[component]
-fn TodayCards(stats: RwSignal<Option<Result<CdrStats, ApiError>>>) -> impl IntoView {
+fn TodayCards(stats: Loaded<CdrStats>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="stats-panel cdr-today" data-testid="cdr-stats"
@@ -439,10 +368,6 @@ fn counted_in(i18n: I18n, tz: String) -> impl IntoView {
     move || crate::ui::emph(i18n.t(K::CdrCountedIn), "tz", &tz, "report-zone")
 }
 
-fn rows_on_page(i18n: I18n, n: usize) -> String {
-    i18n.f(K::CdrRows, &[("n", &n.to_string())])
-}
-
 /// The CSV export of a list: its path with the same query, without paging.
 fn csv_href(path: &'static str, query: &impl serde::Serialize) -> String {
     export_url(path, &to_query_string(query), Format::Csv)
@@ -461,35 +386,23 @@ fn RecordsTab(
     hint: K,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let paged = Paged::new(reload, move |cursor| {
-        let q = CdrQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move {
-            if path == api::MISSED_CALLS {
-                api::list_missed_calls(&q).await
-            } else {
-                api::list_cdrs(&q).await
-            }
+    let fetch = move |q: CdrQuery| async move {
+        if path == api::MISSED_CALLS {
+            api::list_missed_calls(q).await
+        } else {
+            api::list_cdrs(q).await
         }
-    });
-    let expand = Expand::new();
+    };
     view! {
-        <ListSection id=id title=title source_note=note paged=paged reload=reload empty=empty empty_hint=hint
-            status=Signal::derive(move || rows_on_page(i18n, paged.len()))>
-            {move || view! {
-                <DataTable testid="cdr-table" expandable=true cols=vec![
-                    col("time", K::CdrColTime), col("method", K::CdrColMethod),
-                    col("call-id", K::CdrColCallId), col("sip-code", K::CdrColSipCode),
-                    col("sip-reason", K::CdrColSipReason), col("src-user", K::CdrColSrcUser),
-                    col("dst-user", K::CdrColDstUser), col("src-ip", K::CdrColSrcIp),
-                ]>
-                    {paged.items().into_iter().enumerate()
-                        .map(|(i, c)| cdr_row(i18n, c, i % 2 == 1, expand).into_any()).collect_view()}
-                </DataTable>
-            }.into_any()}
-        </ListSection>
+        <TableList id=id title=title source_note=note paged=Paged::of(reload, query, fetch)
+            reload=reload empty=empty empty_hint=hint rows=K::CdrRows
+            testid="cdr-table" expandable=true cols=vec![
+                col("time", K::CdrColTime), col("method", K::CdrColMethod),
+                col("call-id", K::CdrColCallId), col("sip-code", K::CdrColSipCode),
+                col("sip-reason", K::CdrColSipReason), col("src-user", K::CdrColSrcUser),
+                col("dst-user", K::CdrColDstUser), col("src-ip", K::CdrColSrcIp),
+            ]
+            row=move |c, odd, expand| cdr_row(i18n, c, odd, expand)/>
     }
 }
 
@@ -558,27 +471,17 @@ fn CallsTab(query: CallsQuery, reload: RwSignal<u32>, empty: Signal<String>) -> 
         Some(CallSource::AccCdrs) => K::CdrSrcCallsAccCdrs,
         _ => K::CdrSrcCallsAcc,
     };
-    let paged = Paged::new(reload, move |cursor| {
-        let q = CallsQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move { api::list_calls(&q).await }
-    });
     view! {
-        <ListSection id="calls" title=K::CdrTabCalls source_note=note paged=paged reload=reload empty=empty
-            empty_hint=K::CdrEmptyCallsHint status=Signal::derive(move || rows_on_page(i18n, paged.len()))>
-            {move || view! {
-                <DataTable testid="calls-table" cols=vec![
-                    col("start", K::CdrColStart), col("end", K::CdrColEnd), col("duration", K::CdrColDuration),
-                    col("caller", K::CdrColCaller), col("callee", K::CdrColCallee),
-                    col("outcome", K::CdrColOutcome), col("ended-by", K::CdrColEndedBy),
-                    col("call-id", K::CdrColCallId),
-                ]>
-                    {paged.items().into_iter().enumerate().map(|(i, c)| call_row(i18n, c, i % 2 == 1).into_any()).collect_view()}
-                </DataTable>
-            }.into_any()}
-        </ListSection>
+        <TableList id="calls" title=K::CdrTabCalls source_note=note
+            paged=Paged::of(reload, query, api::list_calls) reload=reload
+            empty=empty empty_hint=K::CdrEmptyCallsHint rows=K::CdrRows
+            testid="calls-table" cols=vec![
+                col("start", K::CdrColStart), col("end", K::CdrColEnd), col("duration", K::CdrColDuration),
+                col("caller", K::CdrColCaller), col("callee", K::CdrColCallee),
+                col("outcome", K::CdrColOutcome), col("ended-by", K::CdrColEndedBy),
+                col("call-id", K::CdrColCallId),
+            ]
+            row=move |c, odd, _| call_row(i18n, c, odd)/>
     }
 }
 

@@ -12,11 +12,11 @@ use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::callid_link;
 use crate::ui::filters::PerNode;
 use crate::ui::{
-    action_button, clock_duration, col, confirm_flow, detail_items, details_row, keep_in_url,
-    local_time, node_names, or_dash, per_node, per_node_rows, reload_twice, stat_card,
-    time_or_dash, Clock, ConfirmSpec, DataTable, Expand, FilterButtons, ListSection, Loading,
-    NodeSelect, PageHead, Paged, RefreshButton, SelectFilter, TextFilter, Toast, ToastMsg,
-    UrlQuery, ALL_NODES,
+    action_button, clock_duration, col, confirm_fields, confirm_flow, detail_items, details_row,
+    filter_text, keep_in_url, local_time, node_names, or_dash, per_node, per_node_rows,
+    reload_twice, stat_card, time_or_dash, Clock, ConfirmSpec, DataTable, Expand, FilterButtons,
+    ListSection, Loading, NodeSelect, PageHead, Paged, RefreshButton, SelectFilter, TextFilter,
+    Toast, ToastMsg, UrlQuery, ALL_NODES,
 };
 
 const LIMIT: u32 = 50;
@@ -51,11 +51,6 @@ fn row_key(d: &Dialog) -> String {
         d.h_entry,
         d.h_id
     )
-}
-
-/// Some(trimmed) unless empty.
-fn text(s: String) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 #[component]
@@ -97,12 +92,10 @@ pub fn DialogsPage() -> impl IntoView {
         ..filter.get()
     };
     let memory = Paged::new(reload, move |cursor| {
-        let q = list(DialogSource::Memory, node.get(), cursor);
-        async move { api::list_dialogs(&q).await }
+        api::list_dialogs(list(DialogSource::Memory, node.get(), cursor))
     });
     let db = Paged::new(reload, move |cursor| {
-        let q = list(DialogSource::Db, None, cursor);
-        async move { api::list_dialogs(&q).await }
+        api::list_dialogs(list(DialogSource::Db, None, cursor))
     });
     let history = Paged::new(reload, move |cursor| {
         let q = HistoryQuery {
@@ -111,7 +104,7 @@ pub fn DialogsPage() -> impl IntoView {
             cursor,
             ..Default::default()
         };
-        async move { api::dialog_history(&q).await }
+        api::dialog_history(q)
     });
 
     // Statistics: of the chosen node, or of every node.
@@ -133,9 +126,9 @@ pub fn DialogsPage() -> impl IntoView {
     let apply = move || {
         let state = filter.with_untracked(|f| f.state);
         let (call_id, from_uri, to_uri) = (
-            text(f_call.get_untracked()),
-            text(f_from.get_untracked()),
-            text(f_to.get_untracked()),
+            filter_text(f_call.get_untracked()),
+            filter_text(f_from.get_untracked()),
+            filter_text(f_to.get_untracked()),
         );
         set_filter(DialogsQuery {
             call_id,
@@ -436,21 +429,11 @@ fn history_table(items: Vec<DialogRecord>) -> impl IntoView {
 }
 
 fn end_body(i18n: I18n, t: Dialog) -> impl IntoView {
-    let row = move |k: K, id: &'static str, v: String| {
-        view! {
-            <div data-testid=id>
-                <dt>{move || i18n.t(k)}</dt>
-                <dd class="tech">{v}</dd>
-            </div>
-        }
-    };
-    view! {
-        <p data-testid="confirm-text">{move || i18n.t(K::EndDialogBody)}</p>
-        <dl class="confirm-fields">
-            {row(K::ColCallId, "confirm-call-id", t.call_id)}
-            {row(K::ColCaller, "confirm-from", t.from_uri)}
-            {row(K::ColCallee, "confirm-to", t.to_uri)}
-            {t.node.map(|n| row(K::ColNode, "confirm-node", n))}
-        </dl>
-    }
+    let mut fields = vec![
+        (K::ColCallId, "confirm-call-id", t.call_id),
+        (K::ColCaller, "confirm-from", t.from_uri),
+        (K::ColCallee, "confirm-to", t.to_uri),
+    ];
+    fields.extend(t.node.map(|n| (K::ColNode, "confirm-node", n)));
+    confirm_fields(i18n, K::EndDialogBody, fields)
 }

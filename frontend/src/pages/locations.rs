@@ -4,17 +4,17 @@
 //! and the two deletes (the whole user, or one of several contacts).
 use std::collections::HashMap;
 
-use kamscope_api_types::query::{ContactQuery, RegistrationsQuery, DEFAULT_LIMIT};
+use kamscope_api_types::query::{ContactQuery, RegistrationsQuery};
 use kamscope_api_types::usrloc::{ExpiryState, Registration, RegistrationSource};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, I18n, K};
-use crate::ui::filters::url_limit;
 use crate::ui::{
-    action_button, col, confirm_flow, detail_items, details_row, emph, keep_in_url, local_time,
-    node_names, Clock, ConfirmSpec, DataTable, Expand, ListSection, NodeSelect, PageHead, PageSize,
-    Paged, RefreshButton, SearchBox, Toast, ToastMsg, UrlQuery, ALL_NODES,
+    action_button, col, confirm_flow, detail_items, details_row, emph, keep_in_url, limit_param,
+    local_time, node_names, url_limit, Clock, ConfirmSpec, DataTable, Expand, ListSection,
+    NodeSelect, PageHead, PageSize, Paged, RefreshButton, SearchBox, Toast, ToastMsg, UrlQuery,
+    ALL_NODES,
 };
 
 /// What a delete removes: the whole registration of the user (`ul.rm`, 删除联系: all of
@@ -69,13 +69,7 @@ pub fn LocationsPage() -> impl IntoView {
             ),
             ("node", node.get().filter(|_| memory).unwrap_or_default()),
             ("q", q.get()),
-            (
-                "limit",
-                Some(limit.get())
-                    .filter(|l| *l != DEFAULT_LIMIT)
-                    .map(|l| l.to_string())
-                    .unwrap_or_default(),
-            ),
+            ("limit", limit_param(limit.get())),
         ]
     });
     let reload = RwSignal::new(0u32);
@@ -88,7 +82,7 @@ pub fn LocationsPage() -> impl IntoView {
             cursor,
             ..Default::default()
         };
-        async move { api::list_registrations(&query).await }
+        api::list_registrations(query)
     });
     let nodes = node_names();
     let target: RwSignal<Option<DeleteTarget>> = RwSignal::new(None);

@@ -5,23 +5,18 @@
 //! Sources, destinations, content types and bodies are what SIP users sent: text only.
 use kamscope_api_types::cleanup::CleanupReport;
 use kamscope_api_types::msilo::OfflineMessage;
-use kamscope_api_types::query::{OfflineMessagesQuery, DEFAULT_LIMIT};
+use kamscope_api_types::query::OfflineMessagesQuery;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::feedback::inline_error;
-use crate::ui::filters::url_limit;
 use crate::ui::{
-    action_button, col, confirm_flow, detail_items, details_row, keep_in_url, local_time, or_dash,
-    time_or_dash, ConfirmSpec, DataTable, Expand, FilterButtons, ListSection, PageHead, PageSize,
-    Paged, RefreshButton, TextFilter, Toast, ToastMsg, UrlQuery,
+    action_button, apply_or_reload, col, confirm_fields, confirm_flow, detail_items, details_row,
+    filter_text, keep_in_url, limit_param, load_once, local_time, or_dash, time_or_dash, url_limit,
+    ConfirmSpec, Expand, FilterButtons, PageHead, PageSize, Paged, RefreshButton, TableList,
+    TextFilter, Toast, ToastMsg, UrlQuery,
 };
-
-fn text(s: String) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
 
 const DELETE_SPEC: ConfirmSpec = ConfirmSpec {
     kind: "delete-message",
@@ -60,27 +55,17 @@ pub fn MsiloPage() -> impl IntoView {
         vec![
             ("src", f.src.unwrap_or_default()),
             ("dst", f.dst.unwrap_or_default()),
-            (
-                "limit",
-                Some(limit.get())
-                    .filter(|l| *l != DEFAULT_LIMIT)
-                    .map(|l| l.to_string())
-                    .unwrap_or_default(),
-            ),
+            ("limit", limit_param(limit.get())),
         ]
     });
     let reload = RwSignal::new(0u32);
     let apply = move || {
         let q = OfflineMessagesQuery {
-            src: text(f_src.get_untracked()),
-            dst: text(f_dst.get_untracked()),
+            src: filter_text(f_src.get_untracked()),
+            dst: filter_text(f_dst.get_untracked()),
             ..Default::default()
         };
-        if filter.with_untracked(|f| *f == q) {
-            reload.update(|n| *n += 1);
-        } else {
-            filter.set(q);
-        }
+        apply_or_reload(filter, q, reload);
     };
     let clear = move || {
         f_src.set(String::new());
@@ -171,24 +156,18 @@ pub fn MsiloPage() -> impl IntoView {
 
 /// What the delete dialog names: the message's parties, time and the start of its body.
 fn delete_body(i18n: I18n, m: OfflineMessage) -> impl IntoView {
-    let row = move |k: K, id: &'static str, v: String| {
-        view! {
-            <div data-testid=id>
-                <dt>{move || i18n.t(k)}</dt>
-                <dd class="tech">{v}</dd>
-            </div>
-        }
-    };
-    view! {
-        <p data-testid="confirm-text">{move || i18n.t(K::MsgDeleteBody)}</p>
-        <dl class="confirm-fields">
-            {row(K::MsgDetId, "confirm-id", m.id.to_string())}
-            {row(K::MsgColSrc, "confirm-src", m.src_addr)}
-            {row(K::MsgColDst, "confirm-dst", m.dst_addr)}
-            {row(K::MsgColStored, "confirm-stored", m.inc_time.as_ref().map(local_time).unwrap_or_default())}
-            {row(K::MsgColBody, "confirm-body", m.body_preview)}
-        </dl>
-    }
+    let stored = m.inc_time.as_ref().map(local_time).unwrap_or_default();
+    confirm_fields(
+        i18n,
+        K::MsgDeleteBody,
+        vec![
+            (K::MsgDetId, "confirm-id", m.id.to_string()),
+            (K::MsgColSrc, "confirm-src", m.src_addr),
+            (K::MsgColDst, "confirm-dst", m.dst_addr),
+            (K::MsgColStored, "confirm-stored", stored),
+            (K::MsgColBody, "confirm-body", m.body_preview),
+        ],
+    )
 }
 
 #[component]
@@ -199,30 +178,17 @@ fn MessageList(
     target: RwSignal<Option<OfflineMessage>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let paged = Paged::new(reload, move |cursor| {
-        let q = OfflineMessagesQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move { api::list_offline_messages(&q).await }
-    });
-    let expand = Expand::new();
     view! {
-        <ListSection id="offline-messages" title=K::MsgList source_note=K::MsgSrc paged=paged
-            reload=reload empty=empty empty_hint=K::MsgEmptyHint
-            status=Signal::derive(move || i18n.f(K::MsgRows, &[("n", &paged.len().to_string())]))>
-            {move || view! {
-                <DataTable testid="messages-table" expandable=true cols=vec![
-                    col("src", K::MsgColSrc), col("dst", K::MsgColDst),
-                    col("stored", K::MsgColStored), col("expires", K::MsgColExpires),
-                    col("ctype", K::MsgColCtype), col("body", K::MsgColBody),
-                    col("actions", K::ColActions),
-                ]>
-                    {paged.items().into_iter().enumerate()
-                        .map(|(i, m)| message_row(i18n, m, i % 2 == 1, expand, target)).collect_view()}
-                </DataTable>
-            }}
-        </ListSection>
+        <TableList id="offline-messages" title=K::MsgList source_note=K::MsgSrc
+            paged=Paged::of(reload, query, api::list_offline_messages) reload=reload
+            empty=empty empty_hint=K::MsgEmptyHint rows=K::MsgRows
+            testid="messages-table" expandable=true cols=vec![
+                col("src", K::MsgColSrc), col("dst", K::MsgColDst),
+                col("stored", K::MsgColStored), col("expires", K::MsgColExpires),
+                col("ctype", K::MsgColCtype), col("body", K::MsgColBody),
+                col("actions", K::ColActions),
+            ]
+            row=move |m, odd, expand| message_row(i18n, m, odd, expand, target)/>
     }
 }
 
@@ -269,11 +235,7 @@ fn message_row(
 #[component]
 fn MessageDetails(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let msg: RwSignal<Option<Result<OfflineMessage, ApiError>>> = RwSignal::new(None);
-    spawn_local(async move {
-        let r = api::offline_message(id).await;
-        let _ = msg.try_set(Some(r));
-    });
+    let msg = load_once(api::offline_message(id));
     move || match msg.get() {
         None => view! { <p class="muted">{move || i18n.t(K::MsgBodyLoading)}</p> }.into_any(),
         Some(Err(e)) => inline_error(i18n, K::MsgBodyFailed, &e, "body-error").into_any(),

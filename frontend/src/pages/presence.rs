@@ -8,18 +8,17 @@
 use kamscope_api_types::presence::{
     PresenceCleanupReport, Presentity, RefreshWatchersRequest, SubscriptionStatus, Watcher,
 };
-use kamscope_api_types::query::{PresentitiesQuery, WatchersQuery, DEFAULT_LIMIT};
+use kamscope_api_types::query::{PresentitiesQuery, WatchersQuery};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::feedback::inline_error;
-use crate::ui::filters::url_limit;
 use crate::ui::{
-    action_button, col, confirm_flow, detail_items, details_row, keep_in_url, local_time, or_dash,
-    time_or_dash, ConfirmSpec, DataTable, Expand, FilterButtons, ListSection, PageHead, PageSize,
-    Paged, RefreshButton, SelectFilter, Tabs, TextFilter, Toast, ToastMsg, UrlQuery,
+    action_button, apply_or_reload, col, confirm_flow, detail_items, details_row, filter_text,
+    keep_in_url, limit_param, load_once, local_time, or_dash, tab_param, time_or_dash, url_limit,
+    url_tab, ConfirmSpec, Expand, FilterButtons, PageHead, PageSize, Paged, RefreshButton,
+    SelectFilter, TableList, Tabs, TextFilter, Toast, ToastMsg, UrlQuery,
 };
 
 /// The tabs, by their id in the URL (`?tab=`) and `data-testid="tab-{id}"`.
@@ -49,10 +48,6 @@ fn status_code(s: SubscriptionStatus) -> &'static str {
     }
 }
 
-fn text(s: String) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
 /// What the refresh-watchers dialog starts with.
 #[derive(Clone, Debug, PartialEq)]
 struct RefreshTarget {
@@ -80,12 +75,7 @@ const REFRESH_SPEC: ConfirmSpec = ConfirmSpec {
 pub fn PresencePage() -> impl IntoView {
     let i18n = use_i18n();
     let url = UrlQuery::current();
-    let tab0 = TABS
-        .iter()
-        .map(|t| t.0)
-        .find(|t| *t == url.get("tab"))
-        .unwrap_or("presentity");
-    let tab = RwSignal::new(tab0);
+    let tab = url_tab(&url, &TABS);
     // Typed values; the applied filters are the queries below.
     let f_user = RwSignal::new(url.get("user"));
     let f_domain = RwSignal::new(url.get("domain"));
@@ -112,13 +102,7 @@ pub fn PresencePage() -> impl IntoView {
         let watchers = tab.get() == "watchers";
         let event = if watchers { w.event.clone() } else { p.event };
         vec![
-            (
-                "tab",
-                Some(tab.get())
-                    .filter(|t| *t != "presentity")
-                    .unwrap_or_default()
-                    .into(),
-            ),
+            ("tab", tab_param(tab.get(), &TABS)),
             ("user", p.user.filter(|_| !watchers).unwrap_or_default()),
             ("domain", p.domain.filter(|_| !watchers).unwrap_or_default()),
             ("event", event.unwrap_or_default()),
@@ -137,42 +121,28 @@ pub fn PresencePage() -> impl IntoView {
                     .map(|s| s.to_string())
                     .unwrap_or_default(),
             ),
-            (
-                "limit",
-                Some(limit.get())
-                    .filter(|l| *l != DEFAULT_LIMIT)
-                    .map(|l| l.to_string())
-                    .unwrap_or_default(),
-            ),
+            ("limit", limit_param(limit.get())),
         ]
     });
     let reload = RwSignal::new(0u32);
     let apply = move || {
         if tab.get_untracked() == "watchers" {
             let q = WatchersQuery {
-                presentity: text(f_presentity.get_untracked()),
-                watcher: text(f_watcher.get_untracked()),
-                event: text(f_event.get_untracked()),
+                presentity: filter_text(f_presentity.get_untracked()),
+                watcher: filter_text(f_watcher.get_untracked()),
+                event: filter_text(f_event.get_untracked()),
                 status: status.get_untracked(),
                 ..Default::default()
             };
-            if watch_q.with_untracked(|w| *w == q) {
-                reload.update(|n| *n += 1);
-            } else {
-                watch_q.set(q);
-            }
+            apply_or_reload(watch_q, q, reload);
         } else {
             let q = PresentitiesQuery {
-                user: text(f_user.get_untracked()),
-                domain: text(f_domain.get_untracked()),
-                event: text(f_event.get_untracked()),
+                user: filter_text(f_user.get_untracked()),
+                domain: filter_text(f_domain.get_untracked()),
+                event: filter_text(f_event.get_untracked()),
                 ..Default::default()
             };
-            if pres_q.with_untracked(|p| *p == q) {
-                reload.update(|n| *n += 1);
-            } else {
-                pres_q.set(q);
-            }
+            apply_or_reload(pres_q, q, reload);
         }
     };
     let clear = move || {
@@ -325,7 +295,7 @@ pub fn PresencePage() -> impl IntoView {
                     }
                     let req = RefreshWatchersRequest {
                         presentity_uri: uri,
-                        event: text(r_event.get_untracked()),
+                        event: filter_text(r_event.get_untracked()),
                         refresh_type: r_type.get_untracked(),
                         ..Default::default()
                     };
@@ -415,10 +385,6 @@ fn clean_result(i18n: I18n, r: PresenceCleanupReport) -> impl IntoView {
     }
 }
 
-fn rows_on_page(i18n: I18n, n: usize) -> String {
-    i18n.f(K::PresRows, &[("n", &n.to_string())])
-}
-
 /// Expiry time, with "expired" once it has passed.
 fn expires_cell(
     i18n: I18n,
@@ -441,30 +407,17 @@ fn PresentityTab(
     on_refresh: Callback<(String, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let paged = Paged::new(reload, move |cursor| {
-        let q = PresentitiesQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move { api::list_presentities(&q).await }
-    });
-    let expand = Expand::new();
     view! {
-        <ListSection id="presentities" title=K::PresTabPresentity source_note=K::PresSrcPresentity paged=paged
-            reload=reload empty=empty empty_hint=K::PresEmptyHint
-            status=Signal::derive(move || rows_on_page(i18n, paged.len()))>
-            {move || view! {
-                <DataTable testid="presentity-table" expandable=true cols=vec![
-                    col("username", K::PresColUsername), col("domain", K::PresColDomain),
-                    col("event", K::PresColEvent), col("expires", K::PresColExpires),
-                    col("received", K::PresColReceived), col("sender", K::PresColSender),
-                    col("size", K::PresColSize), col("actions", K::ColActions),
-                ]>
-                    {paged.items().into_iter().enumerate()
-                        .map(|(i, p)| presentity_row(i18n, p, i % 2 == 1, expand, on_refresh)).collect_view()}
-                </DataTable>
-            }}
-        </ListSection>
+        <TableList id="presentities" title=K::PresTabPresentity source_note=K::PresSrcPresentity
+            paged=Paged::of(reload, query, api::list_presentities) reload=reload
+            empty=empty empty_hint=K::PresEmptyHint rows=K::PresRows
+            testid="presentity-table" expandable=true cols=vec![
+                col("username", K::PresColUsername), col("domain", K::PresColDomain),
+                col("event", K::PresColEvent), col("expires", K::PresColExpires),
+                col("received", K::PresColReceived), col("sender", K::PresColSender),
+                col("size", K::PresColSize), col("actions", K::ColActions),
+            ]
+            row=move |p, odd, expand| presentity_row(i18n, p, odd, expand, on_refresh)/>
     }
 }
 
@@ -526,11 +479,7 @@ fn i18n_bytes(i18n: I18n, k: K, n: u64) -> impl Fn() -> String + Send + Sync + '
 #[component]
 fn PresentityDocument(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let doc: RwSignal<Option<Result<Presentity, ApiError>>> = RwSignal::new(None);
-    spawn_local(async move {
-        let r = api::presentity(id).await;
-        let _ = doc.try_set(Some(r));
-    });
+    let doc = load_once(api::presentity(id));
     view! {
         <div class="document" data-testid="presentity-document">
             <h3 class="document-title">{move || i18n.t(K::PresDetDocument)}</h3>
@@ -555,30 +504,17 @@ fn WatchersTab(
     on_refresh: Callback<(String, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let paged = Paged::new(reload, move |cursor| {
-        let q = WatchersQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move { api::list_watchers(&q).await }
-    });
-    let expand = Expand::new();
     view! {
-        <ListSection id="watchers" title=K::PresTabWatchers source_note=K::PresSrcWatchers paged=paged
-            reload=reload empty=empty empty_hint=K::PresEmptyHint
-            status=Signal::derive(move || rows_on_page(i18n, paged.len()))>
-            {move || view! {
-                <DataTable testid="watchers-table" expandable=true cols=vec![
-                    col("presentity", K::PresColPresentity), col("watcher", K::PresColWatcher),
-                    col("event", K::PresColEvent), col("status", K::PresColStatus),
-                    col("auth", K::PresColAuth), col("expires", K::PresColExpires),
-                    col("contact", K::PresColContact), col("actions", K::ColActions),
-                ]>
-                    {paged.items().into_iter().enumerate()
-                        .map(|(i, w)| watcher_row(i18n, w, i % 2 == 1, expand, on_refresh)).collect_view()}
-                </DataTable>
-            }}
-        </ListSection>
+        <TableList id="watchers" title=K::PresTabWatchers source_note=K::PresSrcWatchers
+            paged=Paged::of(reload, query, api::list_watchers) reload=reload
+            empty=empty empty_hint=K::PresEmptyHint rows=K::PresRows
+            testid="watchers-table" expandable=true cols=vec![
+                col("presentity", K::PresColPresentity), col("watcher", K::PresColWatcher),
+                col("event", K::PresColEvent), col("status", K::PresColStatus),
+                col("auth", K::PresColAuth), col("expires", K::PresColExpires),
+                col("contact", K::PresColContact), col("actions", K::ColActions),
+            ]
+            row=move |w, odd, expand| watcher_row(i18n, w, odd, expand, on_refresh)/>
     }
 }
 

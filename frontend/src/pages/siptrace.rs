@@ -13,26 +13,24 @@
 //!
 //! Every SIP text (strangers write it) is shown as text nodes, never as markup.
 use chrono::{DateTime, FixedOffset, Local};
-use kamscope_api_types::query::{TraceQuery, DEFAULT_LIMIT};
+use kamscope_api_types::query::TraceQuery;
 use kamscope_api_types::siptrace::{
-    CallFlow, FlowMessage, TraceDirection, TraceFormat, TraceItem, TraceMessage, TraceWindow,
+    CallFlow, FlowMessage, TraceDirection, TraceFormat, TraceItem, TraceWindow,
 };
 use kamscope_api_types::Page;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::diff::{diff_lines, diff_view, RowKind};
 use crate::ui::download::{DownloadButton, Format};
-use crate::ui::filters::url_limit;
 use crate::ui::ladder::{Ladder, LadderCol, LadderRow};
-use crate::ui::time_range::TimeRange;
 use crate::ui::{
-    col, details_row, emph, keep_in_url, CleanButton, CleanupDef, DataTable, ErrorBox, Expand,
-    FilterButtons, ListSection, Loading, PageHead, PageSize, Paged, RefreshButton, SelectFilter,
-    TextFilter, UrlQuery,
+    apply_or_reload, col, details_row, emph, filter_text, keep_in_url, limit_param, load,
+    parse_time, time_param, typed_sip_code, url_limit, valid_sip_code, CleanButton, CleanupDef,
+    ErrorBox, Expand, FilterButtons, Loading, PageHead, PageSize, Paged, RefreshButton,
+    SelectFilter, TableList, TextFilter, TimeRange, UrlQuery,
 };
 
 /// The SIP trace cleanup: `sip_trace`, 30 days by default (manual §4.6).
@@ -81,18 +79,6 @@ impl Filter {
     fn any(&self) -> bool {
         *self != Filter::default()
     }
-}
-
-fn text(s: String) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn valid_status(c: &u16) -> bool {
-    (100..=699).contains(c)
-}
-
-fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(s).ok()
 }
 
 fn parse_direction(s: &str) -> Option<TraceDirection> {
@@ -198,7 +184,7 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
         call_id: url.opt("call_id"),
         traced_user: url.opt("traced_user"),
         method: url.opt("method").map(|m| m.to_ascii_uppercase()),
-        status: url.parse("status", valid_status),
+        status: url.parse("status", valid_sip_code),
         from_ip: url.opt("from_ip"),
         to_ip: url.opt("to_ip"),
         direction: parse_direction(&url.get("direction")),
@@ -219,7 +205,6 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
     keep_in_url(move || {
         let f = filter.get();
         let s = |v: Option<String>| v.unwrap_or_default();
-        let t = |v: Option<DateTime<FixedOffset>>| v.map(|t| t.to_rfc3339()).unwrap_or_default();
         vec![
             ("call_id", s(f.call_id)),
             ("traced_user", s(f.traced_user)),
@@ -228,15 +213,9 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
             ("from_ip", s(f.from_ip)),
             ("to_ip", s(f.to_ip)),
             ("direction", s(f.direction.map(|d| d.as_str().to_string()))),
-            ("from", t(from.get())),
-            ("to", t(to.get())),
-            (
-                "limit",
-                Some(limit.get())
-                    .filter(|l| *l != DEFAULT_LIMIT)
-                    .map(|l| l.to_string())
-                    .unwrap_or_default(),
-            ),
+            ("from", time_param(from.get())),
+            ("to", time_param(to.get())),
+            ("limit", limit_param(limit.get())),
         ]
     });
     let reload = RwSignal::new(0u32);
@@ -257,7 +236,7 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
             cursor,
         };
         async move {
-            let r = api::list_traces(&q).await;
+            let r = api::list_traces(q).await;
             // The window is stated apart from the rows (the kit's list has items only).
             window.set(r.as_ref().ok().map(|p| p.window.clone()));
             r.map(|p| Page {
@@ -268,32 +247,21 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
     });
 
     let apply = move || {
-        let status = match t_status.get_untracked().trim() {
-            "" => None,
-            c => match c.parse::<u16>().ok().filter(valid_status) {
-                Some(c) => Some(c),
-                None => {
-                    // Said at the field; no request goes out.
-                    status_error.set(true);
-                    return;
-                }
-            },
+        let Ok(status) = typed_sip_code(&t_status.get_untracked()) else {
+            status_error.set(true);
+            return;
         };
         status_error.set(false);
         let f = Filter {
-            call_id: text(t_call.get_untracked()),
-            traced_user: text(t_user.get_untracked()),
+            call_id: filter_text(t_call.get_untracked()),
+            traced_user: filter_text(t_user.get_untracked()),
             status,
-            from_ip: text(t_from_ip.get_untracked()),
-            to_ip: text(t_to_ip.get_untracked()),
+            from_ip: filter_text(t_from_ip.get_untracked()),
+            to_ip: filter_text(t_to_ip.get_untracked()),
             ..filter.get_untracked()
         };
         paged.reset();
-        if filter.get_untracked() == f {
-            reload.update(|n| *n += 1);
-        } else {
-            filter.set(f);
-        }
+        apply_or_reload(filter, f, reload);
     };
     let clear = move || {
         for s in [t_call, t_user, t_from_ip, t_to_ip, t_status] {
@@ -337,7 +305,6 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
         let sep = if q.is_empty() { "" } else { "?" };
         back_to.set_value(Some(format!("{}{sep}{q}", loc.pathname.get_untracked())))
     };
-    let expand = Expand::new();
 
     view! {
         <div class="toolbar toolbar-alone trace-filters" data-testid="toolbar">
@@ -350,7 +317,7 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
                     selected=Signal::derive(move || filter.with(|f| f.method.clone().unwrap_or_default()))
                     on_change=move |v: String| {
                         paged.reset();
-                        filter.update(|f| f.method = text(v));
+                        filter.update(|f| f.method = filter_text(v));
                     }/>
                 <label class="filter filter-status">
                     <span>{move || i18n.t(K::TrFilterStatus)}</span>
@@ -402,21 +369,15 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
                 </div>
             }
         })}
-        <ListSection id="traces" title=K::TrTitle source_note=K::TrSrc paged=paged reload=reload
-            empty=empty empty_hint=K::TrEmptyHint
-            status=Signal::derive(move || i18n.f(K::TrRows, &[("n", &paged.len().to_string())]))>
-            {move || view! {
-                <DataTable testid="traces-table" class="trace-grid" expandable=true cols=vec![
-                    col("time", K::TrColTime), col("method", K::TrColMethod),
-                    col("first-line", K::TrColFirstLine), col("route", K::TrColRoute),
-                    col("direction", K::TrColDirection), col("call-id", K::TrColCallId),
-                    col("actions", K::ColActions),
-                ]>
-                    {paged.items().into_iter().enumerate()
-                        .map(|(i, t)| trace_row(i18n, t, i % 2 == 1, expand, remember)).collect_view()}
-                </DataTable>
-            }}
-        </ListSection>
+        <TableList id="traces" title=K::TrTitle source_note=K::TrSrc paged=paged reload=reload
+            empty=empty empty_hint=K::TrEmptyHint rows=K::TrRows
+            testid="traces-table" class="trace-grid" expandable=true cols=vec![
+                col("time", K::TrColTime), col("method", K::TrColMethod),
+                col("first-line", K::TrColFirstLine), col("route", K::TrColRoute),
+                col("direction", K::TrColDirection), col("call-id", K::TrColCallId),
+                col("actions", K::ColActions),
+            ]
+            row=move |t, odd, expand| trace_row(i18n, t, odd, expand, remember)/>
     }
 }
 
@@ -527,15 +488,8 @@ fn trace_row(
 #[component]
 fn MessagePane(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let msg: RwSignal<Option<Result<TraceMessage, ApiError>>> = RwSignal::new(None);
     let reload = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        reload.track();
-        spawn_local(async move {
-            let r = api::trace_message(id).await;
-            let _ = msg.try_set(Some(r));
-        });
-    });
+    let msg = load(reload, move || api::trace_message(id));
     move || match msg.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(e)) => {
@@ -663,18 +617,13 @@ fn FlowView(ids: Vec<String>, back_to: StoredValue<Option<String>>) -> impl Into
         }
     });
     let reload = RwSignal::new(0u32);
-    let flow: RwSignal<Option<Result<CallFlow, ApiError>>> = RwSignal::new(None);
-    {
+    let flow = {
         let ids = ids.clone();
-        Effect::new(move |_| {
-            reload.track();
+        load(reload, move || {
             let ids = ids.clone();
-            spawn_local(async move {
-                let r = api::call_flow(&ids).await;
-                let _ = flow.try_set(Some(r));
-            });
-        });
-    }
+            async move { api::call_flow(&ids).await }
+        })
+    };
     let navigate = use_navigate();
     let go = move |href: String| navigate(&href, Default::default());
     let back = {

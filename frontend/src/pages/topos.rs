@@ -3,19 +3,17 @@
 //! on-the-wire (`atpsh-`/`btpsh-`) Contacts, sockets and a link to the call's SIP trace.
 //! Call-ID and time range filters and the page size are kept in the URL; "Clean"
 //! removes records older than N days (default 7) as a job.
-use chrono::{DateTime, FixedOffset};
-use kamscope_api_types::query::{ToposQuery, DEFAULT_LIMIT};
+use kamscope_api_types::query::ToposQuery;
 use kamscope_api_types::topos::{ToposDialog, ToposTransaction};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::i18n::{use_i18n, I18n, K};
-use crate::ui::filters::url_limit;
-use crate::ui::time_range::TimeRange;
 use crate::ui::{
-    col, detail_items, details_row, keep_in_url, or_dash, time_or_dash, CleanButton, CleanupDef,
-    DataTable, Expand, FilterButtons, ListSection, PageHead, PageSize, Paged, RefreshButton, Tabs,
-    TextFilter, UrlQuery,
+    apply_or_reload, col, detail_items, details_row, filter_text, keep_in_url, limit_param,
+    or_dash, parse_time, tab_param, time_or_dash, time_param, url_limit, url_tab, CleanButton,
+    CleanupDef, Expand, FilterButtons, PageHead, PageSize, Paged, RefreshButton, TableList, Tabs,
+    TextFilter, TimeRange, UrlQuery,
 };
 
 /// The tabs, by their id in the URL (`?tab=`) and `data-testid="tab-{id}"`.
@@ -32,57 +30,28 @@ pub const TOPOS_CLEANUP: CleanupDef = CleanupDef {
     kind: "topos-cleanup",
 };
 
-fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(s).ok()
-}
-
 #[component]
 pub fn ToposPage() -> impl IntoView {
     let i18n = use_i18n();
     // Tab, Call-ID, time range and page size start from the URL and are kept in it.
     let url = UrlQuery::current();
-    let tab0 = TABS
-        .iter()
-        .map(|t| t.0)
-        .find(|t| *t == url.get("tab"))
-        .unwrap_or("dialogs");
-    let tab = RwSignal::new(tab0);
+    let tab = url_tab(&url, &TABS);
     let call_id = RwSignal::new(url.opt("call_id"));
     let typed = RwSignal::new(url.get("call_id"));
     let from = RwSignal::new(parse_time(&url.get("from")));
     let to = RwSignal::new(parse_time(&url.get("to")));
     let limit = RwSignal::new(url_limit(&url));
     keep_in_url(move || {
-        let t = |v: Option<DateTime<FixedOffset>>| v.map(|t| t.to_rfc3339()).unwrap_or_default();
         vec![
-            (
-                "tab",
-                Some(tab.get())
-                    .filter(|t| *t != "dialogs")
-                    .unwrap_or_default()
-                    .into(),
-            ),
+            ("tab", tab_param(tab.get(), &TABS)),
             ("call_id", call_id.get().unwrap_or_default()),
-            ("from", t(from.get())),
-            ("to", t(to.get())),
-            (
-                "limit",
-                Some(limit.get())
-                    .filter(|l| *l != DEFAULT_LIMIT)
-                    .map(|l| l.to_string())
-                    .unwrap_or_default(),
-            ),
+            ("from", time_param(from.get())),
+            ("to", time_param(to.get())),
+            ("limit", limit_param(limit.get())),
         ]
     });
     let reload = RwSignal::new(0u32);
-    let apply = move || {
-        let v = Some(typed.get_untracked().trim().to_string()).filter(|s| !s.is_empty());
-        if call_id.get_untracked() == v {
-            reload.update(|n| *n += 1);
-        } else {
-            call_id.set(v);
-        }
-    };
+    let apply = move || apply_or_reload(call_id, filter_text(typed.get_untracked()), reload);
     let clear = move || {
         typed.set(String::new());
         call_id.set(None);
@@ -136,10 +105,6 @@ pub fn ToposPage() -> impl IntoView {
     }
 }
 
-fn rows_on_page(i18n: I18n, n: usize) -> String {
-    i18n.f(K::ToposRows, &[("n", &n.to_string())])
-}
-
 /// A real Contact over the one topos puts on the wire instead.
 fn contacts_cell(testid: &'static str, real: &str, wire: &str) -> impl IntoView {
     view! {
@@ -173,31 +138,18 @@ fn trace_cell(i18n: I18n, link: String) -> impl IntoView {
 #[component]
 fn DialogsTab(query: ToposQuery, reload: RwSignal<u32>, empty: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let paged = Paged::new(reload, move |cursor| {
-        let q = ToposQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move { api::list_topos_dialogs(&q).await }
-    });
-    let expand = Expand::new();
     view! {
-        <ListSection id="topos-dialogs" title=K::ToposTabDialogs source_note=K::ToposSrcDialogs paged=paged
-            reload=reload empty=empty empty_hint=K::ToposEmptyHint
-            status=Signal::derive(move || rows_on_page(i18n, paged.len()))>
-            {move || view! {
-                <DataTable testid="topos-dialogs-table" expandable=true cols=vec![
-                    col("time", K::ToposColTime), col("method", K::ToposColMethod),
-                    col("call-id", K::ToposColCallId), col("a-uri", K::ToposColAUri),
-                    col("b-uri", K::ToposColBUri), col("a-contact", K::ToposColAContact),
-                    col("b-contact", K::ToposColBContact), col("sockets", K::ToposColSockets),
-                    col("actions", K::ColActions),
-                ]>
-                    {paged.items().into_iter().enumerate()
-                        .map(|(i, d)| dialog_row(i18n, d, i % 2 == 1, expand)).collect_view()}
-                </DataTable>
-            }}
-        </ListSection>
+        <TableList id="topos-dialogs" title=K::ToposTabDialogs source_note=K::ToposSrcDialogs
+            paged=Paged::of(reload, query, api::list_topos_dialogs) reload=reload
+            empty=empty empty_hint=K::ToposEmptyHint rows=K::ToposRows
+            testid="topos-dialogs-table" expandable=true cols=vec![
+                col("time", K::ToposColTime), col("method", K::ToposColMethod),
+                col("call-id", K::ToposColCallId), col("a-uri", K::ToposColAUri),
+                col("b-uri", K::ToposColBUri), col("a-contact", K::ToposColAContact),
+                col("b-contact", K::ToposColBContact), col("sockets", K::ToposColSockets),
+                col("actions", K::ColActions),
+            ]
+            row=move |d, odd, expand| dialog_row(i18n, d, odd, expand)/>
     }
 }
 
@@ -256,31 +208,19 @@ fn TransactionsTab(
     empty: Signal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let paged = Paged::new(reload, move |cursor| {
-        let q = ToposQuery {
-            cursor,
-            ..query.clone()
-        };
-        async move { api::list_topos_transactions(&q).await }
-    });
-    let expand = Expand::new();
     view! {
-        <ListSection id="topos-transactions" title=K::ToposTabTransactions source_note=K::ToposSrcTransactions
-            paged=paged reload=reload empty=empty empty_hint=K::ToposEmptyHint
-            status=Signal::derive(move || rows_on_page(i18n, paged.len()))>
-            {move || view! {
-                <DataTable testid="topos-transactions-table" expandable=true cols=vec![
-                    col("time", K::ToposColTime), col("method", K::ToposColMethod),
-                    col("call-id", K::ToposColCallId), col("direction", K::ToposColDirection),
-                    col("r-uri", K::ToposColRUri), col("a-contact", K::ToposColAContact),
-                    col("b-contact", K::ToposColBContact), col("sockets", K::ToposColSockets),
-                    col("actions", K::ColActions),
-                ]>
-                    {paged.items().into_iter().enumerate()
-                        .map(|(i, t)| transaction_row(i18n, t, i % 2 == 1, expand)).collect_view()}
-                </DataTable>
-            }}
-        </ListSection>
+        <TableList id="topos-transactions" title=K::ToposTabTransactions
+            source_note=K::ToposSrcTransactions
+            paged=Paged::of(reload, query, api::list_topos_transactions) reload=reload
+            empty=empty empty_hint=K::ToposEmptyHint rows=K::ToposRows
+            testid="topos-transactions-table" expandable=true cols=vec![
+                col("time", K::ToposColTime), col("method", K::ToposColMethod),
+                col("call-id", K::ToposColCallId), col("direction", K::ToposColDirection),
+                col("r-uri", K::ToposColRUri), col("a-contact", K::ToposColAContact),
+                col("b-contact", K::ToposColBContact), col("sockets", K::ToposColSockets),
+                col("actions", K::ColActions),
+            ]
+            row=move |t, odd, expand| transaction_row(i18n, t, odd, expand)/>
     }
 }
 

@@ -285,3 +285,26 @@ where
         })
     }
 }
+
+/// What a confirmation names, as `<dl class="confirm-fields">`: (label, testid, value)
+/// rows, preceded by the dialog's sentence `text` (`confirm-text`).
+pub fn confirm_fields(
+    i18n: I18n,
+    text: K,
+    fields: Vec<(K, &'static str, String)>,
+) -> impl IntoView {
+    view! {
+        <p data-testid="confirm-text">{move || i18n.t(text)}</p>
+        <dl class="confirm-fields">
+            {fields
+                .into_iter()
+                .map(|(k, id, v)| view! {
+                    <div data-testid=id>
+                        <dt>{move || i18n.t(k)}</dt>
+                        <dd class="tech">{v}</dd>
+                    </div>
+                })
+                .collect_view()}
+        </dl>
+    }
+}

@@ -23,6 +23,56 @@ pub fn url_limit(url: &UrlQuery) -> u32 {
         .unwrap_or(DEFAULT_LIMIT)
 }
 
+/// `limit=`'s value: empty for the API's default page size.
+pub fn limit_param(limit: u32) -> String {
+    if limit == DEFAULT_LIMIT {
+        String::new()
+    } else {
+        limit.to_string()
+    }
+}
+
+/// What a text filter applies: the trimmed text, `None` when empty.
+pub fn filter_text(s: String) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// A SIP status code a filter accepts.
+pub fn valid_sip_code(c: &u16) -> bool {
+    (100..=699).contains(c)
+}
+
+/// Typed text that is no SIP status code (the page says so at the field and sends
+/// nothing).
+#[derive(Debug)]
+pub struct NotSipCode;
+
+/// A typed SIP status code filter: `Ok(None)` when empty.
+pub fn typed_sip_code(s: &str) -> Result<Option<u16>, NotSipCode> {
+    match s.trim() {
+        "" => Ok(None),
+        c => c
+            .parse::<u16>()
+            .ok()
+            .filter(valid_sip_code)
+            .map(Some)
+            .ok_or(NotSipCode),
+    }
+}
+
+/// Applies a filter: sets `applied` to `new`, or reloads when it is unchanged (a
+/// second "Filter" asks again).
+pub fn apply_or_reload<T>(applied: RwSignal<T>, new: T, reload: RwSignal<u32>)
+where
+    T: PartialEq + Send + Sync + 'static,
+{
+    if applied.with_untracked(|old| *old == new) {
+        reload.update(|n| *n += 1);
+    } else {
+        applied.set(new);
+    }
+}
+
 /// A search box: typing applies the search after a pause, Enter at once (or reloads
 /// when unchanged), Escape and the clear button empty it. `on_change` runs before
 /// `value` (the applied search) changes, e.g. to go back to the first page.

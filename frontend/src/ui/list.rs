@@ -1,8 +1,12 @@
 //! A paged list: [`Paged`] follows `next_cursor`; [`ListSection`] shows it with its
 //! title and source note, its loading / error / empty states, the pager and a status
-//! line that ends with "updated at" and the zone the times are in.
+//! line that ends with "updated at" and the zone the times are in; [`TableList`] is the
+//! usual list: such a section around a data table of the page's items.
 use std::future::Future;
 
+use kamscope_api_types::query::{
+    CallsQuery, CdrQuery, OfflineMessagesQuery, PresentitiesQuery, ToposQuery, WatchersQuery,
+};
 use kamscope_api_types::Page;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,6 +15,30 @@ use crate::api::ApiError;
 use crate::i18n::{use_i18n, K};
 use crate::ui::feedback::{ErrorBox, Loading};
 use crate::ui::format::{browser_zone, local_clock};
+use crate::ui::table::{Col, DataTable, Expand};
+
+/// A list's query: its pages are the same query at the cursor the previous page gave.
+pub trait CursorQuery: Clone + 'static {
+    fn at(self, cursor: Option<String>) -> Self;
+}
+
+macro_rules! cursor_query {
+    ($($q:ty),*) => {$(
+        impl CursorQuery for $q {
+            fn at(self, cursor: Option<String>) -> Self {
+                Self { cursor, ..self }
+            }
+        }
+    )*};
+}
+cursor_query!(
+    CallsQuery,
+    CdrQuery,
+    OfflineMessagesQuery,
+    PresentitiesQuery,
+    ToposQuery,
+    WatchersQuery
+);
 
 /// One paged list: its cursors (the last one is the current page's), the page, and
 /// its loading and error state.
@@ -74,6 +102,17 @@ impl<T: Clone + Send + Sync + 'static> Paged<T> {
             });
         });
         p
+    }
+
+    /// The list of one fixed `query`, page by page through `fetch` (a list whose query
+    /// changes is made anew, so it starts on page 1).
+    pub fn of<Q, F, Fut>(reload: RwSignal<u32>, query: Q, fetch: F) -> Self
+    where
+        Q: CursorQuery,
+        F: Fn(Q) -> Fut + 'static,
+        Fut: Future<Output = Result<Page<T>, ApiError>> + 'static,
+    {
+        Paged::new(reload, move |cursor| fetch(query.clone().at(cursor)))
     }
 
     pub fn reset(&self) {
@@ -229,6 +268,57 @@ pub fn ListSection<T: Clone + Send + Sync + 'static>(
             </section>
         }
         .into_any(),
+    }
+}
+
+/// The usual list: a [`ListSection`] with a heading and "n rows on this page" (`rows`, a
+/// text with `{n}`) around a [`DataTable`] of the page's items, a `row` each (given the
+/// item, whether it is an odd row, and the table's open details).
+#[component]
+pub fn TableList<T, R, V>(
+    paged: Paged<T>,
+    reload: RwSignal<u32>,
+    /// The section is `section-{id}`.
+    id: &'static str,
+    title: K,
+    source_note: K,
+    #[prop(into)] empty: Signal<String>,
+    empty_hint: K,
+    rows: K,
+    /// The table's `data-testid`, its extra class and columns (after the toggle column
+    /// when `expandable`).
+    testid: &'static str,
+    #[prop(optional)] class: &'static str,
+    cols: Vec<Col>,
+    #[prop(optional)] expandable: bool,
+    row: R,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    R: Fn(T, bool, Expand) -> V + Copy + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let i18n = use_i18n();
+    let expand = Expand::new();
+    let status = Signal::derive(move || i18n.f(rows, &[("n", &paged.len().to_string())]));
+    let cols = StoredValue::new(cols);
+    view! {
+        <ListSection id=id title=title source_note=source_note paged=paged reload=reload
+            empty=empty empty_hint=empty_hint status=status>
+            {move || {
+                let body = paged
+                    .items()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| row(item, i % 2 == 1, expand).into_any())
+                    .collect_view();
+                view! {
+                    <DataTable testid=testid class=class expandable=expandable cols=cols.get_value()>
+                        {body}
+                    </DataTable>
+                }
+            }}
+        </ListSection>
     }
 }
 

@@ -2,16 +2,18 @@
 //! columns, filters and actions (see frontend/README.md, "A new page from the kit").
 //!
 //! - [`page`]: the page head and the browser tab's title.
-//! - [`list`]: a paged list following `next_cursor` ([`Paged`]), its section with title,
-//!   source note, loading / error / empty states, pager and "updated at" ([`ListSection`]),
-//!   the refresh button.
+//! - [`list`]: a paged list following `next_cursor` ([`Paged`], of a [`CursorQuery`]), its
+//!   section with title, source note, loading / error / empty states, pager and "updated
+//!   at" ([`ListSection`]), the usual section around a data table ([`TableList`]), the
+//!   refresh button; [`load`]: one request's result (not a list).
 //! - [`table`]: the data table (columns, sortable headers, row toggle, details row,
 //!   row actions).
-//! - [`filters`]: search, text, select, page size, node; [`time_range`]: a time range
-//!   with presets.
-//! - [`tabs`]: a tab strip over one panel.
-//! - [`url`]: list state kept in the URL.
-//! - [`feedback`]: error box, spinner, toast, the confirmation dialog of destructive actions.
+//! - [`filters`]: search, text, select, page size, node, applying a filter, SIP code
+//!   input; [`time_range`]: a time range with presets.
+//! - [`tabs`]: a tab strip over one panel, the tab in the URL.
+//! - [`url`]: list state kept in the URL (each kit part gives its own parameters' values).
+//! - [`feedback`]: error box, spinner, toast, the confirmation dialog of destructive
+//!   actions and what it names.
 //! - [`job`]: a progress bar following `GET /api/v1/jobs/{id}`, with cancel; [`cleanup`]:
 //!   the "Clean" button (dry-run counts, then the job's bar, then what was removed).
 //! - [`download`]: CSV / PCAP export links; [`chart`]: small SVG bar and line charts.
@@ -31,6 +33,7 @@ pub mod job;
 pub mod ladder;
 pub mod links;
 pub mod list;
+pub mod load;
 pub mod page;
 pub mod stat;
 pub mod table;
@@ -40,16 +43,21 @@ pub mod url;
 
 pub use cleanup::{CleanButton, CleanupDef};
 pub use clock::{poll_every, AutoRefreshBox, Clock};
-pub use feedback::{confirm_flow, emph, ConfirmSpec, ErrorBox, Loading, Toast, ToastMsg};
+pub use feedback::{
+    confirm_fields, confirm_flow, emph, ConfirmSpec, ErrorBox, Loading, Toast, ToastMsg,
+};
 pub use filters::{
-    node_names, per_node, per_node_rows, FilterButtons, NodeSelect, PageSize, SearchBox,
-    SelectFilter, TextFilter, ALL_NODES,
+    apply_or_reload, filter_text, limit_param, node_names, per_node, per_node_rows, typed_sip_code,
+    url_limit, valid_sip_code, FilterButtons, NodeSelect, PageSize, SearchBox, SelectFilter,
+    TextFilter, ALL_NODES,
 };
 pub use format::{clock_duration, local_time, num, or_dash, time_or_dash, uptime_words};
 pub use links::callid_link;
-pub use list::{reload_twice, ListSection, Paged, RefreshButton};
+pub use list::{reload_twice, ListSection, Paged, RefreshButton, TableList};
+pub use load::{load, load_once, Loaded};
 pub use page::PageHead;
 pub use stat::{metric, stat_card};
 pub use table::{action_button, col, detail_items, details_row, DataTable, Expand};
-pub use tabs::Tabs;
+pub use tabs::{tab_param, url_tab, Tabs};
+pub use time_range::{parse_time, time_param, TimeRange};
 pub use url::{keep_in_url, UrlQuery};

@@ -1,8 +1,31 @@
 //! Tabs: a row of buttons (`role="tab"`, `data-testid="tab-{id}"`, `aria-selected`) over
-//! one panel; the page shows the panel of `active` (kept in the URL by the page).
+//! one panel; the page shows the panel of `active`, kept in the URL's `tab=` (none for
+//! the first tab, the default).
 use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, K};
+use crate::ui::url::UrlQuery;
+
+/// The active tab, starting from the one `tab=` names, else the first.
+pub fn url_tab(url: &UrlQuery, tabs: &[(&'static str, K)]) -> RwSignal<&'static str> {
+    let asked = url.get("tab");
+    let first = tabs[0].0;
+    RwSignal::new(
+        tabs.iter()
+            .map(|t| t.0)
+            .find(|t| *t == asked)
+            .unwrap_or(first),
+    )
+}
+
+/// `tab=`'s value: empty for the first tab, so the default leaves the URL short.
+pub fn tab_param(active: &'static str, tabs: &[(&'static str, K)]) -> String {
+    if active == tabs[0].0 {
+        String::new()
+    } else {
+        active.to_string()
+    }
+}
 
 /// The tab strip; `on_change` runs before `active` changes (e.g. to reset paging).
 #[component]

@@ -6,6 +6,16 @@ use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, K};
 
+/// An RFC 3339 time (the URL's `from=` / `to=`, the API's time keys).
+pub fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s).ok()
+}
+
+/// `from=` / `to=`'s value: RFC 3339, empty without a bound.
+pub fn time_param(t: Option<DateTime<FixedOffset>>) -> String {
+    t.map(|t| t.to_rfc3339()).unwrap_or_default()
+}
+
 /// The presets of [`TimeRange`]: how far back from now (`None`: no bound).
 const PRESETS: [(K, Option<i64>); 5] = [
     (K::PresetAny, None),
