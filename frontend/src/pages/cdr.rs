@@ -17,11 +17,11 @@ use crate::ui::chart::{bar_chart, line_chart_in};
 use crate::ui::download::{export_url, DownloadButton, Format};
 use crate::ui::feedback::inline_error;
 use crate::ui::{
-    apply_or_reload, clock_duration, col, detail_items, details_row, filter_text, keep_in_url,
+    apply_or_reload, clock_duration, col, detail_items, details_of, filter_text, keep_in_url,
     limit_param, load, or_dash, parse_time, stat_card, tab_param, time_or_dash, time_param,
     typed_sip_code, url_limit, url_tab, valid_sip_code, DataTable, ErrorBox, Expand, FilterButtons,
-    Loaded, Loading, PageHead, PageSize, Paged, RefreshButton, SelectFilter, TableList, Tabs,
-    TextFilter, TimeRange, UrlQuery,
+    ListDef, Loaded, Loading, PageHead, PageSize, Paged, RefreshButton, SelectFilter, TableList,
+    Tabs, TextFilter, TimeRange, UrlQuery,
 };
 
 /// The tabs, by their id in the URL (`?tab=`) and `data-testid="tab-{id}"`.
@@ -313,17 +313,15 @@ pub fn CdrPage() -> impl IntoView {
             // Each tab's list is made anew when its query changes: it starts on page 1.
             {move || match tab.get() {
                 "missed" => view! {
-                    <RecordsTab id="missed" path=api::MISSED_CALLS query=cdr_query() reload=reload
-                        title=K::CdrTabMissed note=K::CdrSrcMissed empty=empty_key(K::CdrEmptyMissed)
-                        hint=K::CdrEmptyMissedHint/>
+                    <RecordsTab def=MISSED path=api::MISSED_CALLS query=cdr_query() reload=reload
+                        empty=empty_key(K::CdrEmptyMissed)/>
                 }
                 .into_any(),
                 "calls" => view! { <CallsTab query=calls_query() reload=reload empty=empty_key(K::CdrEmptyCalls)/> }.into_any(),
                 "kpis" => view! { <KpisTab query=kpi_query() reload=reload/> }.into_any(),
                 _ => view! {
-                    <RecordsTab id="records" path=api::CDRS query=cdr_query() reload=reload
-                        title=K::CdrTabRecords note=K::CdrSrcRecords empty=empty_key(K::CdrEmpty)
-                        hint=K::CdrEmptyHint/>
+                    <RecordsTab def=RECORDS path=api::CDRS query=cdr_query() reload=reload
+                        empty=empty_key(K::CdrEmpty)/>
                 }
                 .into_any(),
             }}
@@ -374,16 +372,42 @@ fn csv_href(path: &'static str, query: &impl serde::Serialize) -> String {
 }
 
 /// CDR records (`acc`) or missed calls (`missed_calls`): the same columns.
+const RECORDS: ListDef = ListDef {
+    id: "records",
+    title: K::CdrTabRecords,
+    source_note: K::CdrSrcRecords,
+    empty_hint: K::CdrEmptyHint,
+    rows: K::CdrRows,
+    testid: "cdr-table",
+    class: "",
+    cols: &[
+        col("time", K::CdrColTime),
+        col("method", K::CdrColMethod),
+        col("call-id", K::CdrColCallId),
+        col("sip-code", K::CdrColSipCode),
+        col("sip-reason", K::CdrColSipReason),
+        col("src-user", K::CdrColSrcUser),
+        col("dst-user", K::CdrColDstUser),
+        col("src-ip", K::CdrColSrcIp),
+    ],
+    expandable: true,
+};
+
+const MISSED: ListDef = ListDef {
+    id: "missed",
+    title: K::CdrTabMissed,
+    source_note: K::CdrSrcMissed,
+    empty_hint: K::CdrEmptyMissedHint,
+    ..RECORDS
+};
+
 #[component]
 fn RecordsTab(
-    id: &'static str,
+    def: ListDef,
     path: &'static str,
     query: CdrQuery,
     reload: RwSignal<u32>,
-    title: K,
-    note: K,
     empty: Signal<String>,
-    hint: K,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let fetch = move |q: CdrQuery| async move {
@@ -394,14 +418,7 @@ fn RecordsTab(
         }
     };
     view! {
-        <TableList id=id title=title source_note=note paged=Paged::of(reload, query, fetch)
-            reload=reload empty=empty empty_hint=hint rows=K::CdrRows
-            testid="cdr-table" expandable=true cols=vec![
-                col("time", K::CdrColTime), col("method", K::CdrColMethod),
-                col("call-id", K::CdrColCallId), col("sip-code", K::CdrColSipCode),
-                col("sip-reason", K::CdrColSipReason), col("src-user", K::CdrColSrcUser),
-                col("dst-user", K::CdrColDstUser), col("src-ip", K::CdrColSrcIp),
-            ]
+        <TableList def=def paged=Paged::of(reload, query, fetch) reload=reload empty=empty
             row=move |c, odd, expand| cdr_row(i18n, c, odd, expand)/>
     }
 }
@@ -419,19 +436,16 @@ fn sip_code_cell(code: Option<u16>) -> AnyView {
 fn cdr_row(i18n: I18n, c: Cdr, odd: bool, expand: Expand) -> impl IntoView {
     let (open, toggle) = expand.row(i18n, c.id.to_string());
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let details = {
-        let c = c.clone();
-        move || {
-            let c = c.clone();
-            let fields = vec![
-                (K::CdrDetId, "id", Some(c.id.to_string())),
-                (K::CdrDetFromTag, "from-tag", Some(c.from_tag.clone())),
-                (K::CdrDetToTag, "to-tag", Some(c.to_tag.clone())),
-                (K::CdrDetSrcDomain, "src-domain", c.src_domain.clone()),
-                (K::CdrDetDstOuser, "dst-ouser", c.dst_ouser.clone()),
-                (K::CdrDetDstDomain, "dst-domain", c.dst_domain.clone()),
-            ];
-            let extra = (!c.extra.is_empty()).then(|| {
+    let details = move |c: Cdr| {
+        let fields = vec![
+            (K::CdrDetId, "id", Some(c.id.to_string())),
+            (K::CdrDetFromTag, "from-tag", Some(c.from_tag.clone())),
+            (K::CdrDetToTag, "to-tag", Some(c.to_tag.clone())),
+            (K::CdrDetSrcDomain, "src-domain", c.src_domain.clone()),
+            (K::CdrDetDstOuser, "dst-ouser", c.dst_ouser.clone()),
+            (K::CdrDetDstDomain, "dst-domain", c.dst_domain.clone()),
+        ];
+        let extra = (!c.extra.is_empty()).then(|| {
                 view! {
                     <div data-testid="detail-extra">
                         <dt>{move || i18n.t(K::CdrDetExtra)}</dt>
@@ -441,8 +455,7 @@ fn cdr_row(i18n: I18n, c: Cdr, odd: bool, expand: Expand) -> impl IntoView {
                     </div>
                 }
             });
-            view! { <dl class="details">{detail_items(i18n, fields)}{extra}</dl> }.into_any()
-        }
+        view! { <dl class="details">{detail_items(i18n, fields)}{extra}</dl> }.into_any()
     };
     view! {
         <tr class="cdr-row" class:odd=odd class:open=move || open.get() data-testid="cdr-row"
@@ -459,11 +472,33 @@ fn cdr_row(i18n: I18n, c: Cdr, odd: bool, expand: Expand) -> impl IntoView {
             <td class="tech" data-testid="cell-dst-user">{or_dash(c.dst_user.clone())}</td>
             <td class="tech" data-testid="cell-src-ip">{or_dash(c.src_ip.clone())}</td>
         </tr>
-        {details_row(open, 8, details)}
+        {details_of(open, 8, c.clone(), details)}
     }
 }
 
-/// Paired calls: start, end, duration, parties, outcome, who hung up.
+/// Paired calls: start, end, duration, parties, outcome, who hung up (the source note is
+/// the chosen source's).
+const CALLS: ListDef = ListDef {
+    id: "calls",
+    title: K::CdrTabCalls,
+    source_note: K::CdrSrcCallsAcc,
+    empty_hint: K::CdrEmptyCallsHint,
+    rows: K::CdrRows,
+    testid: "calls-table",
+    class: "",
+    cols: &[
+        col("start", K::CdrColStart),
+        col("end", K::CdrColEnd),
+        col("duration", K::CdrColDuration),
+        col("caller", K::CdrColCaller),
+        col("callee", K::CdrColCallee),
+        col("outcome", K::CdrColOutcome),
+        col("ended-by", K::CdrColEndedBy),
+        col("call-id", K::CdrColCallId),
+    ],
+    expandable: false,
+};
+
 #[component]
 fn CallsTab(query: CallsQuery, reload: RwSignal<u32>, empty: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
@@ -472,16 +507,8 @@ fn CallsTab(query: CallsQuery, reload: RwSignal<u32>, empty: Signal<String>) -> 
         _ => K::CdrSrcCallsAcc,
     };
     view! {
-        <TableList id="calls" title=K::CdrTabCalls source_note=note
-            paged=Paged::of(reload, query, api::list_calls) reload=reload
-            empty=empty empty_hint=K::CdrEmptyCallsHint rows=K::CdrRows
-            testid="calls-table" cols=vec![
-                col("start", K::CdrColStart), col("end", K::CdrColEnd), col("duration", K::CdrColDuration),
-                col("caller", K::CdrColCaller), col("callee", K::CdrColCallee),
-                col("outcome", K::CdrColOutcome), col("ended-by", K::CdrColEndedBy),
-                col("call-id", K::CdrColCallId),
-            ]
-            row=move |c, odd, _| call_row(i18n, c, odd)/>
+        <TableList def=ListDef { source_note: note, ..CALLS } paged=Paged::of(reload, query, api::list_calls)
+            reload=reload empty=empty row=move |c, odd, _| call_row(i18n, c, odd)/>
     }
 }
 

@@ -12,7 +12,7 @@ use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::callid_link;
 use crate::ui::filters::PerNode;
 use crate::ui::{
-    action_button, clock_duration, col, confirm_fields, confirm_flow, detail_items, details_row,
+    action_button, clock_duration, col, confirm_fields, confirm_flow, detail_items, details_of,
     filter_text, keep_in_url, local_time, node_names, or_dash, per_node, per_node_rows,
     reload_twice, stat_card, time_or_dash, Clock, ConfirmSpec, DataTable, Expand, FilterButtons,
     ListSection, Loading, NodeSelect, PageHead, Paged, RefreshButton, SelectFilter, TextFilter,
@@ -337,7 +337,7 @@ fn dialog_table(
                         </td>
                     })}
                 </tr>
-                {details_row(open, span, details_view(&d, i18n))}
+                {details_of(open, span, d.clone(), move |d| details_view(i18n, d))}
             }
         })
         .collect_view();
@@ -345,56 +345,52 @@ fn dialog_table(
 }
 
 /// Both legs, the request URI, the timeout and the dialog variables.
-fn details_view(d: &Dialog, i18n: I18n) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
-    let d = d.clone();
-    move || {
-        let d = d.clone();
-        let fields: Vec<(K, &'static str, Option<String>)> = vec![
-            (K::DetCallerTag, "caller-tag", d.caller.tag.clone()),
-            (
-                K::DetCallerContact,
-                "caller-contact",
-                d.caller.contact.clone(),
-            ),
-            (K::DetCallerCseq, "caller-cseq", d.caller.cseq.clone()),
-            (K::DetCallerSocket, "caller-socket", d.caller.socket.clone()),
-            (K::DetCalleeTag, "callee-tag", d.callee.tag.clone()),
-            (
-                K::DetCalleeContact,
-                "callee-contact",
-                d.callee.contact.clone(),
-            ),
-            (K::DetCalleeCseq, "callee-cseq", d.callee.cseq.clone()),
-            (K::DetCalleeSocket, "callee-socket", d.callee.socket.clone()),
-            (K::DetReqUri, "req-uri", d.req_uri.clone()),
-            (K::DetTimeout, "timeout", d.timeout.as_ref().map(local_time)),
-            (K::DetNode, "node", d.node.clone()),
-        ];
-        let vars = d.variables.clone();
-        view! {
-            <dl class="details">
-                {detail_items(i18n, fields)}
-            </dl>
-            <div class="dlg-vars" data-testid="detail-variables">
-                <span class="muted">{move || i18n.t(K::DetVariables)}": "</span>
-                {if vars.is_empty() {
-                    view! { <span class="muted">{move || i18n.t(K::DetNoVariables)}</span> }.into_any()
-                } else {
-                    vars.into_iter()
-                        .map(|(k, v)| {
-                            view! {
-                                <code class="var tech" data-testid="variable">
-                                    <span class="var-name">{k}</span>" = "{v}
-                                </code>
-                            }
-                        })
-                        .collect_view()
-                        .into_any()
-                }}
-            </div>
-        }
-        .into_any()
+fn details_view(i18n: I18n, d: Dialog) -> AnyView {
+    let fields: Vec<(K, &'static str, Option<String>)> = vec![
+        (K::DetCallerTag, "caller-tag", d.caller.tag.clone()),
+        (
+            K::DetCallerContact,
+            "caller-contact",
+            d.caller.contact.clone(),
+        ),
+        (K::DetCallerCseq, "caller-cseq", d.caller.cseq.clone()),
+        (K::DetCallerSocket, "caller-socket", d.caller.socket.clone()),
+        (K::DetCalleeTag, "callee-tag", d.callee.tag.clone()),
+        (
+            K::DetCalleeContact,
+            "callee-contact",
+            d.callee.contact.clone(),
+        ),
+        (K::DetCalleeCseq, "callee-cseq", d.callee.cseq.clone()),
+        (K::DetCalleeSocket, "callee-socket", d.callee.socket.clone()),
+        (K::DetReqUri, "req-uri", d.req_uri.clone()),
+        (K::DetTimeout, "timeout", d.timeout.as_ref().map(local_time)),
+        (K::DetNode, "node", d.node.clone()),
+    ];
+    let vars = d.variables.clone();
+    view! {
+        <dl class="details">
+            {detail_items(i18n, fields)}
+        </dl>
+        <div class="dlg-vars" data-testid="detail-variables">
+            <span class="muted">{move || i18n.t(K::DetVariables)}": "</span>
+            {if vars.is_empty() {
+                view! { <span class="muted">{move || i18n.t(K::DetNoVariables)}</span> }.into_any()
+            } else {
+                vars.into_iter()
+                    .map(|(k, v)| {
+                        view! {
+                            <code class="var tech" data-testid="variable">
+                                <span class="var-name">{k}</span>" = "{v}
+                            </code>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+        </div>
     }
+    .into_any()
 }
 
 fn history_table(items: Vec<DialogRecord>) -> impl IntoView {

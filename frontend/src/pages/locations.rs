@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
-    action_button, col, confirm_flow, detail_items, details_row, emph, keep_in_url, limit_param,
+    action_button, col, confirm_flow, detail_items, details_of, emph, keep_in_url, limit_param,
     local_time, node_names, url_limit, Clock, ConfirmSpec, DataTable, Expand, ListSection,
     NodeSelect, PageHead, PageSize, Paged, RefreshButton, SearchBox, Toast, ToastMsg, UrlQuery,
     ALL_NODES,
@@ -275,65 +275,58 @@ fn reg_row(
                     K::DeleteThisContactHint, "btn-ghost-danger", move |_| target.set(Some(one.clone()))))}
             </td>
         </tr>
-        {details_row(open, 8, details_view(&r, i18n))}
+        {details_of(open, 8, r.clone(), move |r| details_view(i18n, r))}
     }
 }
 
 /// The fields that do not fit the table: q, Call-ID, CSeq, last modified, state, ...
-fn details_view(
-    r: &Registration,
-    i18n: I18n,
-) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
-    let r = r.clone();
-    move || {
-        let r = r.clone();
-        let state = match r.expiry_state {
-            ExpiryState::Active => K::StateActive,
-            ExpiryState::Permanent => K::StatePermanent,
-            ExpiryState::Expired => K::StateExpired,
-            ExpiryState::Deleted => K::StateDeleted,
-        };
-        let dash = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
-        let flags = (r.flags.is_some() || r.cflags.is_some())
-            .then(|| format!("{} / {}", dash(r.flags), dash(r.cflags)));
-        let source = match r.source {
-            RegistrationSource::Db => K::SourceDb,
-            RegistrationSource::Memory => K::SourceMemory,
-        };
-        let fields: Vec<(K, &'static str, Option<String>)> = vec![
-            (K::DetAor, "aor", Some(r.aor.clone())),
-            (K::DetQ, "q", r.q.map(|q| format!("{q}"))),
-            (K::DetCallId, "call-id", r.call_id.clone()),
-            (K::DetCseq, "cseq", r.cseq.map(|v| v.to_string())),
-            (
-                K::DetLastModified,
-                "last-modified",
-                r.last_modified.as_ref().map(local_time),
-            ),
-            (K::DetUlState, "ul-state", r.ul_state.clone()),
-            (K::DetNode, "node", r.node.clone()),
-            (K::DetPath, "path", r.path.clone()),
-            (K::DetInstance, "instance", r.instance.clone()),
-            (K::DetRegId, "reg-id", r.reg_id.map(|v| v.to_string())),
-            (K::DetRuid, "ruid", r.ruid.clone()),
-            (K::DetFlags, "flags", flags),
-            (K::DetMethods, "methods", r.methods.map(|v| v.to_string())),
-        ];
-        view! {
-            <dl class="details">
-                <div data-testid="detail-state">
-                    <dt>{move || i18n.t(K::DetState)}</dt>
-                    <dd>{move || i18n.t(state)}</dd>
-                </div>
-                <div data-testid="detail-source">
-                    <dt>{move || i18n.t(K::DetSource)}</dt>
-                    <dd>{move || i18n.t(source)}</dd>
-                </div>
-                {detail_items(i18n, fields)}
-            </dl>
-        }
-        .into_any()
+fn details_view(i18n: I18n, r: Registration) -> AnyView {
+    let state = match r.expiry_state {
+        ExpiryState::Active => K::StateActive,
+        ExpiryState::Permanent => K::StatePermanent,
+        ExpiryState::Expired => K::StateExpired,
+        ExpiryState::Deleted => K::StateDeleted,
+    };
+    let dash = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+    let flags = (r.flags.is_some() || r.cflags.is_some())
+        .then(|| format!("{} / {}", dash(r.flags), dash(r.cflags)));
+    let source = match r.source {
+        RegistrationSource::Db => K::SourceDb,
+        RegistrationSource::Memory => K::SourceMemory,
+    };
+    let fields: Vec<(K, &'static str, Option<String>)> = vec![
+        (K::DetAor, "aor", Some(r.aor.clone())),
+        (K::DetQ, "q", r.q.map(|q| format!("{q}"))),
+        (K::DetCallId, "call-id", r.call_id.clone()),
+        (K::DetCseq, "cseq", r.cseq.map(|v| v.to_string())),
+        (
+            K::DetLastModified,
+            "last-modified",
+            r.last_modified.as_ref().map(local_time),
+        ),
+        (K::DetUlState, "ul-state", r.ul_state.clone()),
+        (K::DetNode, "node", r.node.clone()),
+        (K::DetPath, "path", r.path.clone()),
+        (K::DetInstance, "instance", r.instance.clone()),
+        (K::DetRegId, "reg-id", r.reg_id.map(|v| v.to_string())),
+        (K::DetRuid, "ruid", r.ruid.clone()),
+        (K::DetFlags, "flags", flags),
+        (K::DetMethods, "methods", r.methods.map(|v| v.to_string())),
+    ];
+    view! {
+        <dl class="details">
+            <div data-testid="detail-state">
+                <dt>{move || i18n.t(K::DetState)}</dt>
+                <dd>{move || i18n.t(state)}</dd>
+            </div>
+            <div data-testid="detail-source">
+                <dt>{move || i18n.t(K::DetSource)}</dt>
+                <dd>{move || i18n.t(source)}</dd>
+            </div>
+            {detail_items(i18n, fields)}
+        </dl>
     }
+    .into_any()
 }
 
 fn delete_spec(t: &DeleteTarget) -> ConfirmSpec {

@@ -14,8 +14,8 @@ use crate::ui::feedback::inline_error;
 use crate::ui::{
     action_button, apply_or_reload, col, confirm_fields, confirm_flow, detail_items, details_row,
     filter_text, keep_in_url, limit_param, load_once, local_time, or_dash, time_or_dash, url_limit,
-    ConfirmSpec, Expand, FilterButtons, PageHead, PageSize, Paged, RefreshButton, TableList,
-    TextFilter, Toast, ToastMsg, UrlQuery,
+    ConfirmSpec, Expand, FilterButtons, ListDef, PageHead, PageSize, Paged, RefreshButton,
+    TableList, TextFilter, Toast, ToastMsg, UrlQuery,
 };
 
 const DELETE_SPEC: ConfirmSpec = ConfirmSpec {
@@ -170,6 +170,26 @@ fn delete_body(i18n: I18n, m: OfflineMessage) -> impl IntoView {
     )
 }
 
+const MESSAGES: ListDef = ListDef {
+    id: "offline-messages",
+    title: K::MsgList,
+    source_note: K::MsgSrc,
+    empty_hint: K::MsgEmptyHint,
+    rows: K::MsgRows,
+    testid: "messages-table",
+    class: "",
+    cols: &[
+        col("src", K::MsgColSrc),
+        col("dst", K::MsgColDst),
+        col("stored", K::MsgColStored),
+        col("expires", K::MsgColExpires),
+        col("ctype", K::MsgColCtype),
+        col("body", K::MsgColBody),
+        col("actions", K::ColActions),
+    ],
+    expandable: true,
+};
+
 #[component]
 fn MessageList(
     query: OfflineMessagesQuery,
@@ -179,16 +199,8 @@ fn MessageList(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <TableList id="offline-messages" title=K::MsgList source_note=K::MsgSrc
-            paged=Paged::of(reload, query, api::list_offline_messages) reload=reload
-            empty=empty empty_hint=K::MsgEmptyHint rows=K::MsgRows
-            testid="messages-table" expandable=true cols=vec![
-                col("src", K::MsgColSrc), col("dst", K::MsgColDst),
-                col("stored", K::MsgColStored), col("expires", K::MsgColExpires),
-                col("ctype", K::MsgColCtype), col("body", K::MsgColBody),
-                col("actions", K::ColActions),
-            ]
-            row=move |m, odd, expand| message_row(i18n, m, odd, expand, target)/>
+        <TableList def=MESSAGES paged=Paged::of(reload, query, api::list_offline_messages)
+            reload=reload empty=empty row=move |m, odd, expand| message_row(i18n, m, odd, expand, target)/>
     }
 }
 

@@ -15,9 +15,9 @@ use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::feedback::inline_error;
 use crate::ui::{
-    action_button, apply_or_reload, col, confirm_flow, detail_items, details_row, filter_text,
+    action_button, apply_or_reload, col, confirm_flow, detail_items, details_of, filter_text,
     keep_in_url, limit_param, load_once, local_time, or_dash, tab_param, time_or_dash, url_limit,
-    url_tab, ConfirmSpec, Expand, FilterButtons, PageHead, PageSize, Paged, RefreshButton,
+    url_tab, ConfirmSpec, Expand, FilterButtons, ListDef, PageHead, PageSize, Paged, RefreshButton,
     SelectFilter, TableList, Tabs, TextFilter, Toast, ToastMsg, UrlQuery,
 };
 
@@ -69,6 +69,45 @@ const REFRESH_SPEC: ConfirmSpec = ConfirmSpec {
     ok: K::PresRefreshOk,
     busy: K::PresRefreshing,
     fail: K::PresRefreshFailed,
+};
+
+const PRESENTITIES: ListDef = ListDef {
+    id: "presentities",
+    title: K::PresTabPresentity,
+    source_note: K::PresSrcPresentity,
+    empty_hint: K::PresEmptyHint,
+    rows: K::PresRows,
+    testid: "presentity-table",
+    class: "",
+    cols: &[
+        col("username", K::PresColUsername),
+        col("domain", K::PresColDomain),
+        col("event", K::PresColEvent),
+        col("expires", K::PresColExpires),
+        col("received", K::PresColReceived),
+        col("sender", K::PresColSender),
+        col("size", K::PresColSize),
+        col("actions", K::ColActions),
+    ],
+    expandable: true,
+};
+
+const WATCHERS: ListDef = ListDef {
+    id: "watchers",
+    title: K::PresTabWatchers,
+    source_note: K::PresSrcWatchers,
+    testid: "watchers-table",
+    cols: &[
+        col("presentity", K::PresColPresentity),
+        col("watcher", K::PresColWatcher),
+        col("event", K::PresColEvent),
+        col("status", K::PresColStatus),
+        col("auth", K::PresColAuth),
+        col("expires", K::PresColExpires),
+        col("contact", K::PresColContact),
+        col("actions", K::ColActions),
+    ],
+    ..PRESENTITIES
 };
 
 #[component]
@@ -197,6 +236,8 @@ pub fn PresencePage() -> impl IntoView {
         r_event.set(event.clone());
         refresh_target.set(Some(RefreshTarget { uri, event }));
     };
+    // A row's "Refresh watchers": the dialog for its presentity and event.
+    let on_refresh = Callback::new(move |(u, e)| open_refresh(u, e));
 
     view! {
         <section class="page page-presence" data-testid="page-presence">
@@ -255,16 +296,18 @@ pub fn PresencePage() -> impl IntoView {
                 "watchers" => {
                     let q = WatchersQuery { limit: Some(limit.get()), ..watch_q.get() };
                     view! {
-                        <WatchersTab query=q reload=reload empty=empty(K::PresEmptyWatchers)
-                            on_refresh=Callback::new(move |(u, e)| open_refresh(u, e))/>
+                        <TableList def=WATCHERS paged=Paged::of(reload, q, api::list_watchers) reload=reload
+                            empty=empty(K::PresEmptyWatchers)
+                            row=move |w, odd, expand| watcher_row(i18n, w, odd, expand, on_refresh)/>
                     }
                     .into_any()
                 }
                 _ => {
                     let q = PresentitiesQuery { limit: Some(limit.get()), ..pres_q.get() };
                     view! {
-                        <PresentityTab query=q reload=reload empty=empty(K::PresEmptyPresentity)
-                            on_refresh=Callback::new(move |(u, e)| open_refresh(u, e))/>
+                        <TableList def=PRESENTITIES paged=Paged::of(reload, q, api::list_presentities)
+                            reload=reload empty=empty(K::PresEmptyPresentity)
+                            row=move |p, odd, expand| presentity_row(i18n, p, odd, expand, on_refresh)/>
                     }
                     .into_any()
                 }
@@ -385,6 +428,21 @@ fn clean_result(i18n: I18n, r: PresenceCleanupReport) -> impl IntoView {
     }
 }
 
+/// A row's "Refresh watchers" of its presentity and event.
+fn refresh_cell(
+    i18n: I18n,
+    uri: String,
+    event: String,
+    on_refresh: Callback<(String, String)>,
+) -> impl IntoView {
+    view! {
+        <td class="cell-actions">
+            {action_button(i18n, "row-refresh-watchers", K::PresRefreshWatchers, K::PresRefreshWatchersHint, "",
+                move |_| on_refresh.run((uri.clone(), event.clone())))}
+        </td>
+    }
+}
+
 /// Expiry time, with "expired" once it has passed.
 fn expires_cell(
     i18n: I18n,
@@ -399,28 +457,6 @@ fn expires_cell(
     }
 }
 
-#[component]
-fn PresentityTab(
-    query: PresentitiesQuery,
-    reload: RwSignal<u32>,
-    empty: Signal<String>,
-    on_refresh: Callback<(String, String)>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <TableList id="presentities" title=K::PresTabPresentity source_note=K::PresSrcPresentity
-            paged=Paged::of(reload, query, api::list_presentities) reload=reload
-            empty=empty empty_hint=K::PresEmptyHint rows=K::PresRows
-            testid="presentity-table" expandable=true cols=vec![
-                col("username", K::PresColUsername), col("domain", K::PresColDomain),
-                col("event", K::PresColEvent), col("expires", K::PresColExpires),
-                col("received", K::PresColReceived), col("sender", K::PresColSender),
-                col("size", K::PresColSize), col("actions", K::ColActions),
-            ]
-            row=move |p, odd, expand| presentity_row(i18n, p, odd, expand, on_refresh)/>
-    }
-}
-
 fn presentity_row(
     i18n: I18n,
     p: Presentity,
@@ -429,26 +465,21 @@ fn presentity_row(
     on_refresh: Callback<(String, String)>,
 ) -> impl IntoView {
     let (open, toggle) = expand.row(i18n, p.id.to_string());
-    let details = {
-        let p = p.clone();
-        move || {
-            let p = p.clone();
-            let id = p.id;
-            let fields = vec![
-                (K::PresDetId, "id", Some(p.id.to_string())),
-                (K::PresDetEtag, "etag", Some(p.etag)),
-                (K::PresDetPriority, "priority", Some(p.priority.to_string())),
-                (K::PresDetRuid, "ruid", p.ruid),
-            ];
-            view! {
-                <dl class="details">{detail_items(i18n, fields)}</dl>
-                <PresentityDocument id=id/>
-            }
-            .into_any()
+    let details = move |p: Presentity| {
+        let id = p.id;
+        let fields = vec![
+            (K::PresDetId, "id", Some(p.id.to_string())),
+            (K::PresDetEtag, "etag", Some(p.etag)),
+            (K::PresDetPriority, "priority", Some(p.priority.to_string())),
+            (K::PresDetRuid, "ruid", p.ruid),
+        ];
+        view! {
+            <dl class="details">{detail_items(i18n, fields)}</dl>
+            <PresentityDocument id=id/>
         }
+        .into_any()
     };
-    let uri = format!("sip:{}@{}", p.username, p.domain);
-    let event = p.event.clone();
+    let (uri, event) = (format!("sip:{}@{}", p.username, p.domain), p.event.clone());
     let size = i18n_bytes(i18n, K::PresBytes, p.body_size);
     view! {
         <tr class="presentity-row" class:odd=odd class:open=move || open.get() data-testid="presentity-row"
@@ -462,12 +493,9 @@ fn presentity_row(
             <td class="tech" data-testid="cell-received">{time_or_dash(p.received_time.as_ref())}</td>
             <td class="tech cell-wrap" data-testid="cell-sender">{or_dash(Some(p.sender.clone()))}</td>
             <td class="num" data-testid="cell-size">{size}</td>
-            <td class="cell-actions">
-                {action_button(i18n, "row-refresh-watchers", K::PresRefreshWatchers, K::PresRefreshWatchersHint, "",
-                    move |_| on_refresh.run((uri.clone(), event.clone())))}
-            </td>
+            {refresh_cell(i18n, uri, event, on_refresh)}
         </tr>
-        {details_row(open, 8, details)}
+        {details_of(open, 8, p.clone(), details)}
     }
 }
 
@@ -496,28 +524,6 @@ fn PresentityDocument(id: i64) -> impl IntoView {
     }
 }
 
-#[component]
-fn WatchersTab(
-    query: WatchersQuery,
-    reload: RwSignal<u32>,
-    empty: Signal<String>,
-    on_refresh: Callback<(String, String)>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <TableList id="watchers" title=K::PresTabWatchers source_note=K::PresSrcWatchers
-            paged=Paged::of(reload, query, api::list_watchers) reload=reload
-            empty=empty empty_hint=K::PresEmptyHint rows=K::PresRows
-            testid="watchers-table" expandable=true cols=vec![
-                col("presentity", K::PresColPresentity), col("watcher", K::PresColWatcher),
-                col("event", K::PresColEvent), col("status", K::PresColStatus),
-                col("auth", K::PresColAuth), col("expires", K::PresColExpires),
-                col("contact", K::PresColContact), col("actions", K::ColActions),
-            ]
-            row=move |w, odd, expand| watcher_row(i18n, w, odd, expand, on_refresh)/>
-    }
-}
-
 /// "2 · pending": Kamailio's code and its label.
 fn status_cell(
     i18n: I18n,
@@ -542,46 +548,42 @@ fn watcher_row(
     on_refresh: Callback<(String, String)>,
 ) -> impl IntoView {
     let (open, toggle) = expand.row(i18n, w.id.to_string());
-    let details = {
-        let w = w.clone();
-        move || {
-            let w = w.clone();
-            let auth = w.authorization.clone();
-            let fields = vec![
-                (K::PresDetId, "id", Some(w.id.to_string())),
-                (K::PresDetReason, "reason", w.reason),
-                (
-                    K::PresDetAuthReason,
-                    "auth-reason",
-                    auth.as_ref().and_then(|a| a.reason.clone()),
-                ),
-                (
-                    K::PresDetAuthTime,
-                    "auth-time",
-                    auth.as_ref()
-                        .and_then(|a| a.inserted_time.as_ref())
-                        .map(local_time),
-                ),
-                (K::PresDetEventId, "event-id", w.event_id),
-                (
-                    K::PresDetLocalContact,
-                    "local-contact",
-                    Some(w.local_contact),
-                ),
-                (K::PresDetCallId, "callid", Some(w.callid)),
-                (K::PresDetFromTag, "from-tag", Some(w.from_tag)),
-                (K::PresDetToTag, "to-tag", Some(w.to_tag)),
-                (
-                    K::PresDetCseq,
-                    "cseq",
-                    Some(format!("{} / {}", w.local_cseq, w.remote_cseq)),
-                ),
-                (K::PresDetVersion, "version", Some(w.version.to_string())),
-                (K::PresDetSocket, "socket", Some(w.socket_info)),
-                (K::PresDetUserAgent, "user-agent", w.user_agent),
-            ];
-            view! { <dl class="details">{detail_items(i18n, fields)}</dl> }.into_any()
-        }
+    let details = move |w: Watcher| {
+        let auth = w.authorization.clone();
+        let fields = vec![
+            (K::PresDetId, "id", Some(w.id.to_string())),
+            (K::PresDetReason, "reason", w.reason),
+            (
+                K::PresDetAuthReason,
+                "auth-reason",
+                auth.as_ref().and_then(|a| a.reason.clone()),
+            ),
+            (
+                K::PresDetAuthTime,
+                "auth-time",
+                auth.as_ref()
+                    .and_then(|a| a.inserted_time.as_ref())
+                    .map(local_time),
+            ),
+            (K::PresDetEventId, "event-id", w.event_id),
+            (
+                K::PresDetLocalContact,
+                "local-contact",
+                Some(w.local_contact),
+            ),
+            (K::PresDetCallId, "callid", Some(w.callid)),
+            (K::PresDetFromTag, "from-tag", Some(w.from_tag)),
+            (K::PresDetToTag, "to-tag", Some(w.to_tag)),
+            (
+                K::PresDetCseq,
+                "cseq",
+                Some(format!("{} / {}", w.local_cseq, w.remote_cseq)),
+            ),
+            (K::PresDetVersion, "version", Some(w.version.to_string())),
+            (K::PresDetSocket, "socket", Some(w.socket_info)),
+            (K::PresDetUserAgent, "user-agent", w.user_agent),
+        ];
+        view! { <dl class="details">{detail_items(i18n, fields)}</dl> }.into_any()
     };
     let auth_cell = match &w.authorization {
         Some(a) => status_cell(i18n, "cell-auth", a.status, a.status_label).into_any(),
@@ -605,11 +607,8 @@ fn watcher_row(
             {auth_cell}
             {expires_cell(i18n, w.expires.as_ref(), w.expired)}
             <td class="tech cell-wrap" data-testid="cell-contact">{or_dash(Some(w.contact.clone()))}</td>
-            <td class="cell-actions">
-                {action_button(i18n, "row-refresh-watchers", K::PresRefreshWatchers, K::PresRefreshWatchersHint, "",
-                    move |_| on_refresh.run((uri.clone(), event.clone())))}
-            </td>
+            {refresh_cell(i18n, uri, event, on_refresh)}
         </tr>
-        {details_row(open, 8, details)}
+        {details_of(open, 8, w.clone(), details)}
     }
 }

@@ -29,7 +29,7 @@ use crate::ui::ladder::{Ladder, LadderCol, LadderRow};
 use crate::ui::{
     apply_or_reload, col, details_row, emph, filter_text, keep_in_url, limit_param, load,
     parse_time, time_param, typed_sip_code, url_limit, valid_sip_code, CleanButton, CleanupDef,
-    ErrorBox, Expand, FilterButtons, Loading, PageHead, PageSize, Paged, RefreshButton,
+    ErrorBox, Expand, FilterButtons, ListDef, Loading, PageHead, PageSize, Paged, RefreshButton,
     SelectFilter, TableList, TextFilter, TimeRange, UrlQuery,
 };
 
@@ -369,17 +369,30 @@ fn SearchView(back_to: StoredValue<Option<String>>) -> impl IntoView {
                 </div>
             }
         })}
-        <TableList id="traces" title=K::TrTitle source_note=K::TrSrc paged=paged reload=reload
-            empty=empty empty_hint=K::TrEmptyHint rows=K::TrRows
-            testid="traces-table" class="trace-grid" expandable=true cols=vec![
-                col("time", K::TrColTime), col("method", K::TrColMethod),
-                col("first-line", K::TrColFirstLine), col("route", K::TrColRoute),
-                col("direction", K::TrColDirection), col("call-id", K::TrColCallId),
-                col("actions", K::ColActions),
-            ]
+        <TableList def=TRACES paged=paged reload=reload empty=empty
             row=move |t, odd, expand| trace_row(i18n, t, odd, expand, remember)/>
     }
 }
+
+const TRACES: ListDef = ListDef {
+    id: "traces",
+    title: K::TrTitle,
+    source_note: K::TrSrc,
+    empty_hint: K::TrEmptyHint,
+    rows: K::TrRows,
+    testid: "traces-table",
+    class: "trace-grid",
+    cols: &[
+        col("time", K::TrColTime),
+        col("method", K::TrColMethod),
+        col("first-line", K::TrColFirstLine),
+        col("route", K::TrColRoute),
+        col("direction", K::TrColDirection),
+        col("call-id", K::TrColCallId),
+        col("actions", K::ColActions),
+    ],
+    expandable: true,
+};
 
 /// The time window the server searched, as the reply states it.
 fn window_line(i18n: I18n, w: TraceWindow) -> impl IntoView {

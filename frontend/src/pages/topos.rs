@@ -10,9 +10,9 @@ use leptos::prelude::*;
 use crate::api;
 use crate::i18n::{use_i18n, I18n, K};
 use crate::ui::{
-    apply_or_reload, col, detail_items, details_row, filter_text, keep_in_url, limit_param,
-    or_dash, parse_time, tab_param, time_or_dash, time_param, url_limit, url_tab, CleanButton,
-    CleanupDef, Expand, FilterButtons, PageHead, PageSize, Paged, RefreshButton, TableList, Tabs,
+    apply_or_reload, col, detail_items, details_of, filter_text, keep_in_url, limit_param, or_dash,
+    parse_time, tab_param, time_or_dash, time_param, url_limit, url_tab, CleanButton, CleanupDef,
+    Expand, FilterButtons, ListDef, PageHead, PageSize, Paged, RefreshButton, TableList, Tabs,
     TextFilter, TimeRange, UrlQuery,
 };
 
@@ -135,52 +135,61 @@ fn trace_cell(i18n: I18n, link: String) -> impl IntoView {
     }
 }
 
+const DIALOGS: ListDef = ListDef {
+    id: "topos-dialogs",
+    title: K::ToposTabDialogs,
+    source_note: K::ToposSrcDialogs,
+    empty_hint: K::ToposEmptyHint,
+    rows: K::ToposRows,
+    testid: "topos-dialogs-table",
+    class: "",
+    cols: &[
+        col("time", K::ToposColTime),
+        col("method", K::ToposColMethod),
+        col("call-id", K::ToposColCallId),
+        col("a-uri", K::ToposColAUri),
+        col("b-uri", K::ToposColBUri),
+        col("a-contact", K::ToposColAContact),
+        col("b-contact", K::ToposColBContact),
+        col("sockets", K::ToposColSockets),
+        col("actions", K::ColActions),
+    ],
+    expandable: true,
+};
+
 #[component]
 fn DialogsTab(query: ToposQuery, reload: RwSignal<u32>, empty: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <TableList id="topos-dialogs" title=K::ToposTabDialogs source_note=K::ToposSrcDialogs
-            paged=Paged::of(reload, query, api::list_topos_dialogs) reload=reload
-            empty=empty empty_hint=K::ToposEmptyHint rows=K::ToposRows
-            testid="topos-dialogs-table" expandable=true cols=vec![
-                col("time", K::ToposColTime), col("method", K::ToposColMethod),
-                col("call-id", K::ToposColCallId), col("a-uri", K::ToposColAUri),
-                col("b-uri", K::ToposColBUri), col("a-contact", K::ToposColAContact),
-                col("b-contact", K::ToposColBContact), col("sockets", K::ToposColSockets),
-                col("actions", K::ColActions),
-            ]
-            row=move |d, odd, expand| dialog_row(i18n, d, odd, expand)/>
+        <TableList def=DIALOGS paged=Paged::of(reload, query, api::list_topos_dialogs) reload=reload
+            empty=empty row=move |d, odd, expand| dialog_row(i18n, d, odd, expand)/>
     }
 }
 
 fn dialog_row(i18n: I18n, d: ToposDialog, odd: bool, expand: Expand) -> impl IntoView {
     let (open, toggle) = expand.row(i18n, d.id.to_string());
-    let details = {
-        let d = d.clone();
-        move || {
-            let d = d.clone();
-            let fields = vec![
-                (K::ToposDetId, "id", Some(d.id.to_string())),
-                (
-                    K::ToposDetCseq,
-                    "cseq",
-                    Some(format!("{} {}", d.s_cseq, d.s_method)),
-                ),
-                (K::ToposColRUri, "r-uri", Some(d.r_uri)),
-                (K::ToposDetAsContact, "as-contact", Some(d.as_contact)),
-                (K::ToposDetBsContact, "bs-contact", Some(d.bs_contact)),
-                (K::ToposDetAUuid, "a-uuid", Some(d.a_uuid)),
-                (K::ToposDetBUuid, "b-uuid", Some(d.b_uuid)),
-                (K::ToposDetATag, "a-tag", Some(d.a_tag)),
-                (K::ToposDetBTag, "b-tag", Some(d.b_tag)),
-                (K::ToposDetASrc, "a-srcaddr", Some(d.a_srcaddr)),
-                (K::ToposDetBSrc, "b-srcaddr", Some(d.b_srcaddr)),
-                (K::ToposDetASocket, "a-socket", Some(d.a_socket)),
-                (K::ToposDetBSocket, "b-socket", Some(d.b_socket)),
-                (K::ToposDetIflags, "iflags", Some(d.iflags.to_string())),
-            ];
-            view! { <dl class="details">{detail_items(i18n, fields)}</dl> }.into_any()
-        }
+    let details = move |d: ToposDialog| {
+        let fields = vec![
+            (K::ToposDetId, "id", Some(d.id.to_string())),
+            (
+                K::ToposDetCseq,
+                "cseq",
+                Some(format!("{} {}", d.s_cseq, d.s_method)),
+            ),
+            (K::ToposColRUri, "r-uri", Some(d.r_uri)),
+            (K::ToposDetAsContact, "as-contact", Some(d.as_contact)),
+            (K::ToposDetBsContact, "bs-contact", Some(d.bs_contact)),
+            (K::ToposDetAUuid, "a-uuid", Some(d.a_uuid)),
+            (K::ToposDetBUuid, "b-uuid", Some(d.b_uuid)),
+            (K::ToposDetATag, "a-tag", Some(d.a_tag)),
+            (K::ToposDetBTag, "b-tag", Some(d.b_tag)),
+            (K::ToposDetASrc, "a-srcaddr", Some(d.a_srcaddr)),
+            (K::ToposDetBSrc, "b-srcaddr", Some(d.b_srcaddr)),
+            (K::ToposDetASocket, "a-socket", Some(d.a_socket)),
+            (K::ToposDetBSocket, "b-socket", Some(d.b_socket)),
+            (K::ToposDetIflags, "iflags", Some(d.iflags.to_string())),
+        ];
+        view! { <dl class="details">{detail_items(i18n, fields)}</dl> }.into_any()
     };
     view! {
         <tr class="topos-row" class:odd=odd class:open=move || open.get() data-testid="topos-dialog-row"
@@ -197,9 +206,28 @@ fn dialog_row(i18n: I18n, d: ToposDialog, odd: bool, expand: Expand) -> impl Int
             {sockets_cell(&d.a_socket, &d.b_socket)}
             {trace_cell(i18n, d.trace_link.clone())}
         </tr>
-        {details_row(open, 9, details)}
+        {details_of(open, 9, d.clone(), details)}
     }
 }
+
+const TRANSACTIONS: ListDef = ListDef {
+    id: "topos-transactions",
+    title: K::ToposTabTransactions,
+    source_note: K::ToposSrcTransactions,
+    testid: "topos-transactions-table",
+    cols: &[
+        col("time", K::ToposColTime),
+        col("method", K::ToposColMethod),
+        col("call-id", K::ToposColCallId),
+        col("direction", K::ToposColDirection),
+        col("r-uri", K::ToposColRUri),
+        col("a-contact", K::ToposColAContact),
+        col("b-contact", K::ToposColBContact),
+        col("sockets", K::ToposColSockets),
+        col("actions", K::ColActions),
+    ],
+    ..DIALOGS
+};
 
 #[component]
 fn TransactionsTab(
@@ -209,18 +237,8 @@ fn TransactionsTab(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <TableList id="topos-transactions" title=K::ToposTabTransactions
-            source_note=K::ToposSrcTransactions
-            paged=Paged::of(reload, query, api::list_topos_transactions) reload=reload
-            empty=empty empty_hint=K::ToposEmptyHint rows=K::ToposRows
-            testid="topos-transactions-table" expandable=true cols=vec![
-                col("time", K::ToposColTime), col("method", K::ToposColMethod),
-                col("call-id", K::ToposColCallId), col("direction", K::ToposColDirection),
-                col("r-uri", K::ToposColRUri), col("a-contact", K::ToposColAContact),
-                col("b-contact", K::ToposColBContact), col("sockets", K::ToposColSockets),
-                col("actions", K::ColActions),
-            ]
-            row=move |t, odd, expand| transaction_row(i18n, t, odd, expand)/>
+        <TableList def=TRANSACTIONS paged=Paged::of(reload, query, api::list_topos_transactions)
+            reload=reload empty=empty row=move |t, odd, expand| transaction_row(i18n, t, odd, expand)/>
     }
 }
 
@@ -231,33 +249,29 @@ fn transaction_row(i18n: I18n, t: ToposTransaction, odd: bool, expand: Expand) -
     } else {
         K::ToposDownstream
     };
-    let details = {
-        let t = t.clone();
-        move || {
-            let t = t.clone();
-            let fields = vec![
-                (K::ToposDetId, "id", Some(t.id.to_string())),
-                (
-                    K::ToposDetCseq,
-                    "cseq",
-                    Some(format!("{} {}", t.s_cseq, t.s_method)),
-                ),
-                (K::ToposDetVia, "via", Some(t.x_via)),
-                (K::ToposDetVbranch, "vbranch", Some(t.x_vbranch)),
-                (K::ToposDetAsContact, "as-contact", Some(t.as_contact)),
-                (K::ToposDetBsContact, "bs-contact", Some(t.bs_contact)),
-                (K::ToposDetAUuid, "a-uuid", Some(t.a_uuid)),
-                (K::ToposDetBUuid, "b-uuid", Some(t.b_uuid)),
-                (K::ToposDetXTag, "x-tag", Some(t.x_tag)),
-                (K::ToposDetATag, "a-tag", Some(t.a_tag)),
-                (K::ToposDetBTag, "b-tag", Some(t.b_tag)),
-                (K::ToposDetASrc, "a-srcaddr", Some(t.a_srcaddr)),
-                (K::ToposDetBSrc, "b-srcaddr", Some(t.b_srcaddr)),
-                (K::ToposDetASocket, "a-socket", Some(t.a_socket)),
-                (K::ToposDetBSocket, "b-socket", Some(t.b_socket)),
-            ];
-            view! { <dl class="details">{detail_items(i18n, fields)}</dl> }.into_any()
-        }
+    let details = move |t: ToposTransaction| {
+        let fields = vec![
+            (K::ToposDetId, "id", Some(t.id.to_string())),
+            (
+                K::ToposDetCseq,
+                "cseq",
+                Some(format!("{} {}", t.s_cseq, t.s_method)),
+            ),
+            (K::ToposDetVia, "via", Some(t.x_via)),
+            (K::ToposDetVbranch, "vbranch", Some(t.x_vbranch)),
+            (K::ToposDetAsContact, "as-contact", Some(t.as_contact)),
+            (K::ToposDetBsContact, "bs-contact", Some(t.bs_contact)),
+            (K::ToposDetAUuid, "a-uuid", Some(t.a_uuid)),
+            (K::ToposDetBUuid, "b-uuid", Some(t.b_uuid)),
+            (K::ToposDetXTag, "x-tag", Some(t.x_tag)),
+            (K::ToposDetATag, "a-tag", Some(t.a_tag)),
+            (K::ToposDetBTag, "b-tag", Some(t.b_tag)),
+            (K::ToposDetASrc, "a-srcaddr", Some(t.a_srcaddr)),
+            (K::ToposDetBSrc, "b-srcaddr", Some(t.b_srcaddr)),
+            (K::ToposDetASocket, "a-socket", Some(t.a_socket)),
+            (K::ToposDetBSocket, "b-socket", Some(t.b_socket)),
+        ];
+        view! { <dl class="details">{detail_items(i18n, fields)}</dl> }.into_any()
     };
     view! {
         <tr class="topos-row" class:odd=odd class:open=move || open.get() data-testid="topos-transaction-row"
@@ -273,6 +287,6 @@ fn transaction_row(i18n: I18n, t: ToposTransaction, odd: bool, expand: Expand) -
             {sockets_cell(&t.a_socket, &t.b_socket)}
             {trace_cell(i18n, t.trace_link.clone())}
         </tr>
-        {details_row(open, 9, details)}
+        {details_of(open, 9, t.clone(), details)}
     }
 }

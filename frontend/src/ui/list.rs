@@ -271,26 +271,35 @@ pub fn ListSection<T: Clone + Send + Sync + 'static>(
     }
 }
 
-/// The usual list: a [`ListSection`] with a heading and "n rows on this page" (`rows`, a
-/// text with `{n}`) around a [`DataTable`] of the page's items, a `row` each (given the
-/// item, whether it is an odd row, and the table's open details).
-#[component]
-pub fn TableList<T, R, V>(
-    paged: Paged<T>,
-    reload: RwSignal<u32>,
+/// What a [`TableList`] shows besides its rows, declared once per list (a `const`).
+#[derive(Clone, Copy)]
+pub struct ListDef {
     /// The section is `section-{id}`.
-    id: &'static str,
-    title: K,
-    source_note: K,
-    #[prop(into)] empty: Signal<String>,
-    empty_hint: K,
-    rows: K,
+    pub id: &'static str,
+    pub title: K,
+    pub source_note: K,
+    pub empty_hint: K,
+    /// The status line's start: "{n} rows on this page".
+    pub rows: K,
     /// The table's `data-testid`, its extra class and columns (after the toggle column
     /// when `expandable`).
-    testid: &'static str,
-    #[prop(optional)] class: &'static str,
-    cols: Vec<Col>,
-    #[prop(optional)] expandable: bool,
+    pub testid: &'static str,
+    pub class: &'static str,
+    pub cols: &'static [Col],
+    pub expandable: bool,
+}
+
+/// The usual list: a [`ListSection`] with its heading and "n rows on this page" around a
+/// [`DataTable`] of the page's items, a `row` each (given the item, whether it is an odd
+/// row, and the table's open details).
+#[component]
+pub fn TableList<T, R, V>(
+    def: ListDef,
+    paged: Paged<T>,
+    reload: RwSignal<u32>,
+    /// What the empty state says (it may depend on the filters).
+    #[prop(into)]
+    empty: Signal<String>,
     row: R,
 ) -> impl IntoView
 where
@@ -300,11 +309,10 @@ where
 {
     let i18n = use_i18n();
     let expand = Expand::new();
-    let status = Signal::derive(move || i18n.f(rows, &[("n", &paged.len().to_string())]));
-    let cols = StoredValue::new(cols);
+    let status = Signal::derive(move || i18n.f(def.rows, &[("n", &paged.len().to_string())]));
     view! {
-        <ListSection id=id title=title source_note=source_note paged=paged reload=reload
-            empty=empty empty_hint=empty_hint status=status>
+        <ListSection id=def.id title=def.title source_note=def.source_note paged=paged reload=reload
+            empty=empty empty_hint=def.empty_hint status=status>
             {move || {
                 let body = paged
                     .items()
@@ -313,7 +321,8 @@ where
                     .map(|(i, item)| row(item, i % 2 == 1, expand).into_any())
                     .collect_view();
                 view! {
-                    <DataTable testid=testid class=class expandable=expandable cols=cols.get_value()>
+                    <DataTable testid=def.testid class=def.class expandable=def.expandable
+                        cols=def.cols.to_vec()>
                         {body}
                     </DataTable>
                 }

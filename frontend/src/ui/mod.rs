@@ -53,11 +53,11 @@ pub use filters::{
 };
 pub use format::{clock_duration, local_time, num, or_dash, time_or_dash, uptime_words};
 pub use links::callid_link;
-pub use list::{reload_twice, ListSection, Paged, RefreshButton, TableList};
+pub use list::{reload_twice, ListDef, ListSection, Paged, RefreshButton, TableList};
 pub use load::{load, load_once, Loaded};
 pub use page::PageHead;
 pub use stat::{metric, stat_card};
-pub use table::{action_button, col, detail_items, details_row, DataTable, Expand};
+pub use table::{action_button, col, detail_items, details_of, details_row, DataTable, Expand};
 pub use tabs::{tab_param, url_tab, Tabs};
 pub use time_range::{parse_time, time_param, TimeRange};
 pub use url::{keep_in_url, UrlQuery};

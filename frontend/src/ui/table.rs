@@ -192,6 +192,15 @@ where
     }
 }
 
+/// [`details_row`] of one item: `details(item)`, made anew each time the row opens.
+pub fn details_of<T, F>(open: Memo<bool>, span: usize, item: T, details: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> AnyView + Clone + Send + Sync + 'static,
+{
+    details_row(open, span, move || details(item.clone()))
+}
+
 /// The ▸/▾ button that opens a row's details.
 fn row_toggle(
     i18n: I18n,
