@@ -203,8 +203,56 @@ pub fn ListSection<T: Clone + Send + Sync + 'static>(
     status: Signal<String>,
     children: ChildrenFn,
 ) -> impl IntoView {
+    // The section itself does not depend on the item type: built once for every list
+    // (a generic view is compiled once per type into the wasm).
+    let page = paged.page;
+    let state = ListState {
+        cursors: paged.cursors,
+        loading: paged.loading,
+        error: paged.error,
+        loaded_at: paged.loaded_at,
+        count: Signal::derive(move || page.with(|p| p.as_ref().map(|p| p.items.len()))),
+        next_cursor: Signal::derive(move || paged.next_cursor()),
+    };
+    list_section(
+        state,
+        reload,
+        id,
+        title,
+        source_note,
+        empty,
+        empty_hint,
+        status,
+        children,
+    )
+}
+
+/// A [`Paged`] without its items: what the section shows around them.
+#[derive(Clone, Copy)]
+struct ListState {
+    cursors: RwSignal<Vec<Option<String>>>,
+    loading: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+    loaded_at: RwSignal<f64>,
+    /// Rows on the page, `None` until it is loaded.
+    count: Signal<Option<usize>>,
+    next_cursor: Signal<Option<String>>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn list_section(
+    paged: ListState,
+    reload: RwSignal<u32>,
+    id: Option<&'static str>,
+    title: Option<K>,
+    source_note: Option<K>,
+    empty: Signal<String>,
+    empty_hint: K,
+    status: Signal<String>,
+    children: ChildrenFn,
+) -> AnyView {
     let i18n = use_i18n();
-    let count = move || paged.page.with(|p| p.as_ref().map(|p| p.items.len()));
+    let count = move || paged.count.get();
     let zone = browser_zone();
     let body = view! {
         <div class="table-wrap" class:is-loading=move || paged.loading.get()
@@ -213,7 +261,7 @@ pub fn ListSection<T: Clone + Send + Sync + 'static>(
                 if let Some(err) = paged.error.get() {
                     return view! { <ErrorBox err=err on_retry=move || reload.update(|n| *n += 1)/> }.into_any();
                 }
-                if paged.page.with(|p| p.is_none()) {
+                if count().is_none() {
                     return view! { <Loading/> }.into_any();
                 }
                 if count() == Some(0) {
@@ -227,16 +275,16 @@ pub fn ListSection<T: Clone + Send + Sync + 'static>(
                 }
                 children().into_any()
             }}
-            <Show when=move || paged.loading.get() && paged.page.with(|p| p.is_some())>
+            <Show when=move || paged.loading.get() && count().is_some()>
                 <div class="loading-bar" data-testid="loading">
                     <span class="spinner" aria-hidden="true"></span>
                     {move || i18n.t(K::Loading)}
                 </div>
             </Show>
         </div>
-        <Pager cursors=paged.cursors next_cursor=Signal::derive(move || paged.next_cursor())
+        <Pager cursors=paged.cursors next_cursor=paged.next_cursor
             loading=paged.loading>
-            <Show when=move || paged.page.with(|p| p.is_some())>
+            <Show when=move || count().is_some()>
                 {move || status.get()}
                 " · "
                 {move || i18n.f(K::UpdatedAt, &[("t", &local_clock(paged.loaded_at.get()))])}
