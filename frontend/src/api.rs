@@ -108,6 +108,7 @@ async fn answer(req: RequestBuilder) -> Result<Response, ApiError> {
     sent(req.header("Accept", "application/json").send().await).await
 }
 
+/// [`answer`] of a request built apart (a POST with a JSON body).
 async fn sent(resp: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
     let resp = resp.map_err(|e| ApiError::Network(e.to_string()))?;
     if resp.ok() {
