@@ -23,9 +23,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use futures::TryStreamExt;
 use kamscope_acceptance::bench::{base64url, env_num, unbase64url, BenchKamscope as Kamscope};
 use kamscope_acceptance::{lab, lab_run, repo_root, Backend};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value as SqlValue};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, StreamTrait, Value as SqlValue};
 use serde_json::{json, Value};
 
 /// Bumped when the seeded data changes shape: cached databases of another version are
@@ -655,7 +656,8 @@ impl Sql {
     }
 
     /// `/cdrs/kpis`: kpi_rows' one statement (the range's INVITEs of both tables and the
-    /// BYEs up to a day after, ordered by Call-ID), every row read.
+    /// BYEs up to a day after, ordered by Call-ID), streamed, every row's values read as a
+    /// client computing the figures must (Call-ID, tags, method, code, users, time), no more.
     async fn kpis(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut parts = Vec::new();
         let mut values = Vec::new();
@@ -696,7 +698,21 @@ impl Sql {
             Backend::Mysql => format!("SELECT * FROM ({}) AS k ORDER BY BINARY k.callid", parts.join(" UNION ALL ")),
             _ => format!("{} ORDER BY callid", parts.join(" UNION ALL ")),
         };
-        Ok(self.rows(&sql, values).await?.len())
+        let mut rows = self.db.stream(self.stmt(&sql, values)).await?;
+        let (mut n, mut bytes) = (0, 0);
+        while let Some(r) = rows.try_next().await? {
+            let text = |c: &str| Sql::text(&r, c).len();
+            bytes += text("callid") + text("from_tag") + text("to_tag") + text("method") + text("sip_code");
+            bytes += text("src_user") + text("dst_user");
+            let time = match self.b {
+                Backend::Sqlite => r.try_get::<Option<f64>>("", "time_at")?.is_some(),
+                _ => r.try_get::<Option<chrono::NaiveDateTime>>("", "time_at")?.is_some(),
+            };
+            std::hint::black_box((time, Sql::id(&r)));
+            n += 1;
+        }
+        std::hint::black_box(bytes);
+        Ok(n)
     }
 
     /// `/calls` page 1: the newest answered INVITEs, every row of their Call-IDs, and the

@@ -340,10 +340,12 @@ pub struct Seizure {
 /// also those the callee sends (its From tag is the answer's To tag).
 pub fn seizures(mut invites: Vec<Cdr>) -> Vec<Seizure> {
     invites.sort_by_key(|c| (c.time, c.id));
-    let mut groups: BTreeMap<(String, String), Vec<&Cdr>> = BTreeMap::new();
+    // Keys borrowed from the rows: the KPIs run this for each of hundreds of thousands of
+    // calls, and a call is mostly one or two rows.
+    let mut groups: BTreeMap<(&str, &str), Vec<&Cdr>> = BTreeMap::new();
     for c in &invites {
         if c.sip_code.is_some_and(|code| code != 401 && code != 407) {
-            groups.entry((c.call_id.clone(), c.from_tag.clone())).or_default().push(c);
+            groups.entry((c.call_id.as_str(), c.from_tag.as_str())).or_default().push(c);
         }
     }
     let mut out: Vec<Seizure> = groups
@@ -354,8 +356,8 @@ pub fn seizures(mut invites: Vec<Cdr>) -> Vec<Seizure> {
             let code = answer.as_ref().or(rows.last().copied()).and_then(|r| r.sip_code).unwrap_or(0);
             let first = rows[0];
             Seizure {
-                call_id,
-                from_tag,
+                call_id: call_id.to_string(),
+                from_tag: from_tag.to_string(),
                 start: first.time,
                 caller: first.src_user.clone(),
                 callee: first.dst_user.clone(),
@@ -364,13 +366,23 @@ pub fn seizures(mut invites: Vec<Cdr>) -> Vec<Seizure> {
             }
         })
         .collect();
-    // The callee's re-INVITE: its From tag is the To tag of an answer that came first.
-    let answers: HashMap<(String, String), Option<DateTime<FixedOffset>>> =
-        out.iter().filter_map(|s| s.answer.as_ref().map(|a| ((s.call_id.clone(), a.to_tag.clone()), a.time))).collect();
-    out.retain(|s| match answers.get(&(s.call_id.clone(), s.from_tag.clone())) {
-        Some(answered_at) => *answered_at >= s.start,
-        None => true,
-    });
+    // The callee's re-INVITE: its From tag is the To tag of an answer that came first
+    // (so there are two attempts at least).
+    if out.len() > 1 {
+        let answers: HashMap<(&str, &str), Option<DateTime<FixedOffset>>> = out
+            .iter()
+            .filter_map(|s| s.answer.as_ref().map(|a| ((s.call_id.as_str(), a.to_tag.as_str()), a.time)))
+            .collect();
+        let keep: Vec<bool> = out
+            .iter()
+            .map(|s| match answers.get(&(s.call_id.as_str(), s.from_tag.as_str())) {
+                Some(answered_at) => *answered_at >= s.start,
+                None => true,
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        out.retain(|_| keep.next().unwrap_or(true));
+    }
     out.sort_by_key(|s| s.start);
     out
 }
