@@ -3,8 +3,8 @@
 //! One module per Kamailio module (`usrloc`, ...); the HTTP layer sees only the traits.
 
 pub mod acc;
-mod acc_sqlite_export;
 mod acc_hours;
+mod acc_sqlite_export;
 pub mod cleanup;
 mod connection;
 pub mod dialog;
