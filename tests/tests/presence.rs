@@ -212,10 +212,16 @@ async fn presence_flow(k: &Kamailio, app: &TestApp) {
     assert_eq!(removed("watchers"), auth_before - count(k, "SELECT COUNT(*) FROM watchers").await);
     eprintln!("presence cleanup ({:?}, subs_db_mode {mode}): {report}", k.backend);
     if mode == 3 {
-        // Kamailio 5.6 leaves expired active_watchers rows in DB-only mode
-        // (kamailio/kamailio#3074): the second step is what removes them.
+        // Kamailio 5.6 mostly leaves expired active_watchers rows in DB-only mode
+        // (kamailio/kamailio#3074): the second step is what removes them. Its own timer
+        // sometimes gets there during the cleanup's RPC (seen once in CI: by_kamailio 2):
+        // either way every expired row is gone (counted at the source above), each once.
         let aw = report["tables"].as_array().unwrap().iter().find(|c| c["table"] == "active_watchers").unwrap();
-        assert_eq!(aw["by_kamscope"].as_u64(), Some(2), "{report}");
+        let (by_k, by_ks) = (aw["by_kamailio"].as_u64().unwrap(), aw["by_kamscope"].as_u64().unwrap());
+        assert_eq!(by_k + by_ks, 2, "{report}");
+        if by_ks == 0 {
+            eprintln!("presence cleanup (subs_db_mode 3): Kamailio's timer removed the expired watchers first");
+        }
     }
     // A second run finds nothing.
     let again = post_json(app, "/api/v1/presence/cleanup", json!({})).await.body;
