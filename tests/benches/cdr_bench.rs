@@ -434,27 +434,24 @@ async fn drop_indexes(t: &Target) -> anyhow::Result<()> {
 
 // ---------------------------------------------------------------- kamscope
 
+/// The configuration kamscope runs with here: this database, the zones of the tests.
+fn kamscope_env(url: &str) -> [(&'static str, &str); 3] {
+    [
+        ("KAMSCOPE_DATABASE_URL", url),
+        ("KAMSCOPE_TIMEZONE", KAMAILIO_TZ.name()),
+        ("KAMSCOPE_REPORT_TIMEZONE", REPORT_TZ.name()),
+    ]
+}
+
 fn kamscope_cmd(bin: &Path, url: &str) -> Command {
-    kamscope_acceptance::bench::kamscope_cmd(
-        bin,
-        &[
-            ("KAMSCOPE_DATABASE_URL", url),
-            ("KAMSCOPE_TIMEZONE", KAMAILIO_TZ.name()),
-            ("KAMSCOPE_REPORT_TIMEZONE", REPORT_TZ.name()),
-        ],
-    )
+    kamscope_acceptance::bench::kamscope_cmd(bin, &kamscope_env(url))
 }
 
 /// The release binary as its own process, so its memory is its own. No Kamailio: these
 /// endpoints read only the database.
 async fn start_kamscope(bin: &Path, url: &str) -> anyhow::Result<Kamscope> {
     let first = std::env::var("BENCH_CDR_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(PORT);
-    let env = [
-        ("KAMSCOPE_DATABASE_URL", url),
-        ("KAMSCOPE_TIMEZONE", KAMAILIO_TZ.name()),
-        ("KAMSCOPE_REPORT_TIMEZONE", REPORT_TZ.name()),
-    ];
-    Kamscope::start(bin, first..first.saturating_add(3), &env, false).await
+    Kamscope::start(bin, first..first.saturating_add(3), &kamscope_env(url), false).await
 }
 
 #[derive(serde::Deserialize)]

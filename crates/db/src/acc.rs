@@ -116,25 +116,25 @@ pub trait AccDb: Send + Sync {
 }
 
 /// A statement's text and values, with the backend's placeholders.
-struct RawSql {
+pub(crate) struct RawSql {
     backend: Backend,
-    text: String,
+    pub(crate) text: String,
     values: Vec<Value>,
 }
 
 impl RawSql {
-    fn new(backend: Backend) -> Self {
+    pub(crate) fn new(backend: Backend) -> Self {
         RawSql { backend, text: String::new(), values: Vec::new() }
     }
     /// A placeholder for `v`.
-    fn bind(&mut self, v: Value) -> String {
+    pub(crate) fn bind(&mut self, v: Value) -> String {
         self.values.push(v);
         match self.backend {
             Backend::Postgres => format!("${}", self.values.len()),
             _ => "?".into(),
         }
     }
-    fn statement(self, db: sea_orm::DbBackend) -> Statement {
+    pub(crate) fn statement(self, db: sea_orm::DbBackend) -> Statement {
         Statement::from_sql_and_values(db, self.text, self.values)
     }
 }
@@ -299,8 +299,7 @@ impl AccDb for KamailioDb {
     }
 
     async fn hours_on(&self, date: NaiveDate) -> Result<Vec<HourFigures>, DbError> {
-        let (starts, mut figures) = self.day_hour_slots(date);
-        let to = self.day_bounds(date).1;
+        let (starts, mut figures, to) = self.day_hour_slots(date);
         self.add_hours(&starts, starts[0], to, &mut figures).await?;
         Ok(figures)
     }
@@ -408,9 +407,9 @@ impl AccDb for KamailioDb {
 }
 
 impl KamailioDb {
-    /// The hour starts of `date` in the reporting zone (23 or 25 on a DST change), and a
-    /// zeroed figure for each.
-    pub(crate) fn day_hour_slots(&self, date: NaiveDate) -> (Vec<DateTime<Utc>>, Vec<HourFigures>) {
+    /// The hour starts of `date` in the reporting zone (23 or 25 on a DST change), a
+    /// zeroed figure for each, and the day's end.
+    pub(crate) fn day_hour_slots(&self, date: NaiveDate) -> (Vec<DateTime<Utc>>, Vec<HourFigures>, DateTime<Utc>) {
         let (from, to) = self.day_bounds(date);
         let mut starts = vec![from];
         while let Some(next) = starts.last().map(|t| *t + chrono::Duration::hours(1)).filter(|t| *t < to) {
@@ -426,11 +425,7 @@ impl KamailioDb {
                 missed: 0,
             })
             .collect();
-        (starts, figures)
-    }
-
-    pub(crate) fn day_end(&self, date: NaiveDate) -> DateTime<Utc> {
-        self.day_bounds(date).1
+        (starts, figures, to)
     }
 
     /// Counts the INVITE rows of both tables from `lo` to `hi` (hour starts of `starts`,

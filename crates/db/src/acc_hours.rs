@@ -21,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kamscope_api_types::acc::HourFigures;
 use sea_orm::{ConnectionTrait, Statement};
 
-use crate::acc::quote;
+use crate::acc::{quote, RawSql};
 use crate::time::{datetime_value, read_i64};
 use crate::{DbError, KamailioDb};
 
@@ -96,21 +96,17 @@ async fn late_rows(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let t = quote(db.backend, table);
-    let (p1, p2, p3) = match db.backend {
-        crate::Backend::Postgres => ("$1", "$2", "$3"),
-        _ => ("?", "?", "?"),
-    };
-    let sql = format!("SELECT 1 AS late FROM {t} WHERE id > {p1} AND time >= {p2} AND time < {p3} LIMIT 1");
-    let stmt = Statement::from_sql_and_values(
-        db.db_backend(),
-        sql,
-        [
-            after.into(),
-            datetime_value(db.backend, from, db.zones.stored),
-            datetime_value(db.backend, until, db.zones.stored),
-        ],
+    let mut sql = RawSql::new(db.backend);
+    let (id, lo, hi) = (
+        sql.bind(after.into()),
+        sql.bind(datetime_value(db.backend, from, db.zones.stored)),
+        sql.bind(datetime_value(db.backend, until, db.zones.stored)),
     );
+    sql.text = format!(
+        "SELECT 1 AS late FROM {} WHERE id > {id} AND time >= {lo} AND time < {hi} LIMIT 1",
+        quote(db.backend, table)
+    );
+    let stmt = sql.statement(db.db_backend());
     Ok(db.conn.query_one(stmt).await?.is_some())
 }
 
@@ -149,8 +145,8 @@ async fn still_true(
 
 /// `date`'s figures per hour: the kept hours as they are, the open ones counted.
 pub async fn day_hours(db: &KamailioDb, date: NaiveDate) -> Result<Vec<HourFigures>, DbError> {
-    let (starts, zero) = db.day_hour_slots(date);
-    let (day_start, day_end) = (starts[0], db.day_end(date));
+    let (starts, zero, day_end) = db.day_hour_slots(date);
+    let day_start = starts[0];
     // Hours that ended at least SETTLE ago; the rest is counted on every call.
     let settled = Utc::now() - SETTLE;
     let until = starts.iter().copied().chain([day_end]).rev().find(|s| *s <= settled).unwrap_or(day_start);
